@@ -13,6 +13,7 @@ licenses = {"apache2": ("Apache Software License 2.0", "OSI Approved :: Apache S
 lic = licenses[cfg["license"]]
 requirements = cfg.get("requirements", "").split()
 dev_requirements = cfg.get("dev_requirements", "").split()
+ray_requirements = cfg.get("ray_requirements", "").split()
 scripts = [s.strip() for s in cfg.get("console_scripts", "").split("\n") if s.strip()]
 
 setuptools.setup(
@@ -37,7 +38,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=["crl_nb", "crl_nb.*"]),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={"dev": dev_requirements},
+    extras_require={"dev": dev_requirements, "ray": ray_requirements},
     python_requires=f">={cfg['min_python']}",
     zip_safe=False,
     entry_points={"console_scripts": scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},

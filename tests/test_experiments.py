@@ -1,51 +1,150 @@
-"""Every experiment notebook runs headlessly through papermill at the smoke profile and writes its record."""
+"""The experiment runner end to end, through the `crl-nb` command as a user types it:
+every real experiment at the smoke profile, the report, parameter errors, a killed kernel, and sweeps
+on the local pool and on a local Ray instance (with the fixture notebooks below)."""
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "run_experiments.py"
+CLI = [str(Path(sys.executable).parent / "crl-nb")]
 EXPERIMENTS = sorted(p.stem for p in (ROOT / "nbs" / "experiments").glob("*.ipynb") if not p.name.startswith(("_", ".")))
 
 
-def run(*args, timeout=900):
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def crl_nb(*args, timeout=900):
+    return subprocess.run([*CLI, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
-def test_experiments_folder_is_skipped_by_nbdev_test():
-    assert (ROOT / "nbs" / "experiments" / ".notest").exists()
+def _notebook(path, params_src, *cells):
+    nb = nbformat.v4.new_notebook()
+    pc = nbformat.v4.new_code_cell(params_src); pc.metadata["tags"] = ["parameters"]
+    nb.cells = [pc] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "python3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory):
+    "A folder of tiny experiment notebooks: `toy` (instant) and `sleepy` (writes its kernel pid, then sleeps)."
+    d = tmp_path_factory.mktemp("experiments")
+    _notebook(d / "toy.ipynb", 'profile: str = "quick"  # smoke | quick | paper\nseed: int = 0  # seed\nscale: float = 1.0  # a scale',
+              "import random\nfrom crl_nb.runner import record\nrandom.seed(seed)\nrecord({'value': scale * random.random()}, 'toy')")
+    _notebook(d / "sleepy.ipynb", 'profile: str = "quick"  # smoke | quick | paper\nseconds: float = 5.0  # how long to sleep\npid_file: str = ""  # where to write the kernel pid',
+              "import os, time\nfrom crl_nb.runner import record\nrecord({'started': True}, 'sleepy')",
+              "if pid_file: open(pid_file, 'w').write(str(os.getpid()))",
+              "time.sleep(seconds)",
+              "record({'slept': seconds}, 'sleepy')")
+    return d
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_experiment_smoke(name, tmp_path):
-    r = run("--only", name, "--profile", "smoke", "--out-root", str(tmp_path))
+def test_every_experiment_runs_at_smoke_profile(name, tmp_path):
+    r = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     (run_dir,) = (tmp_path / name).iterdir()
-    record = json.loads((run_dir / "run.json").read_text())
-    assert record["status"] == "ok" and record["profile"] == "smoke"
-    assert (run_dir / f"{name}.ipynb").exists()
-    metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert metrics["profile"] == "smoke"
+    files = {p.name for p in run_dir.iterdir()}
+    assert {f"{name}.ipynb", "parameters.json", "env.json", "metrics.json"} <= files and any(f.endswith(".png") for f in files)
+    env = json.loads((run_dir / "env.json").read_text())
+    assert env["status"] == "ok" and env["profile"] == "smoke" and env["seed"] == 0
+    for key in ("commit", "dirty", "python", "torch", "cpu", "gpus", "started", "ended", "key"):
+        assert key in env
+    params = json.loads((run_dir / "parameters.json").read_text())
+    assert params["profile"] == "smoke"
+    assert json.loads((run_dir / "metrics.json").read_text())["profile"] == "smoke"
     assert not list((ROOT / "nbs").rglob("metrics.json")), "outputs must never land in nbs/"
+    # the identical run is skipped, --force reruns into a new folder
+    again = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
+    assert again.returncode == 0 and "skipped" in again.stdout
+    assert len(list((tmp_path / name).iterdir())) == 1
 
 
-def test_unknown_parameter_is_refused_before_the_kernel_starts(tmp_path):
-    r = run("--only", EXPERIMENTS[0], "--profile", "smoke", "-p", "n_sampels", "10", "--out-root", str(tmp_path))
-    assert r.returncode != 0
-    assert "unknown parameter(s) ['n_sampels']" in r.stdout + r.stderr and "valid parameters are" in r.stdout + r.stderr
-    assert not (tmp_path / EXPERIMENTS[0]).exists(), "nothing may be written for a refused run"
+def test_reproduce_and_report(tmp_path):
+    r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = tmp_path / "report"
+    md = (report / "report.md").read_text()
+    assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md
+    assert "pending: experiment not written yet" in md
+    assert (report / "report.html").stat().st_size > 10_000
+    assert list((report / "report_files").glob("*.png")), "figures are exported with the markdown"
+    # the report is rebuilt from runs/ alone
+    shutil.rmtree(report)
+    assert crl_nb("report", "--runs-root", tmp_path).returncode == 0 and (report / "report.md").exists()
 
 
-def test_bad_value_fails_inside_the_notebook(tmp_path):
-    r = run("--only", "metrics_calibration", "--profile", "smoke", "-p", "importance", "forest", "--out-root", str(tmp_path))
+def test_unknown_parameter_and_wrong_type_are_refused_before_a_kernel_starts(tmp_path):
+    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "n_sampels", "10", "--runs-root", tmp_path)
+    assert r.returncode == 2
+    assert "unknown parameter(s) 'n_sampels'; valid parameters are:" in r.stderr and "n_samples: Optional[int] = None" in r.stderr
+    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "n_samples", "many", "--runs-root", tmp_path)
+    assert r.returncode == 2 and "parameter 'n_samples' expects Optional[int], got str 'many'" in r.stderr
+    assert not any(tmp_path.iterdir()), "nothing may be written for a refused run"
+
+
+def test_bad_value_fails_inside_the_notebook_and_is_recorded(tmp_path):
+    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "importance", "forest", "--runs-root", tmp_path)
     assert r.returncode == 1
-    record = json.loads(next((tmp_path / "metrics_calibration").iterdir()).joinpath("run.json").read_text())
-    assert record["status"] == "failed" and "importance" in record["error"]
+    (run_dir,) = (tmp_path / "scm_metrics_sanity").iterdir()
+    env = json.loads((run_dir / "env.json").read_text())
+    assert env["status"] == "failed" and "importance: unknown option 'forest'" in env["error"]
+    assert (run_dir / "scm_metrics_sanity.ipynb").exists()
 
 
-def test_unknown_experiment(tmp_path):
-    r = run("--only", "no_such_experiment", "--out-root", str(tmp_path))
-    assert r.returncode == 2 and "unknown experiment" in r.stderr
+def test_killed_kernel_leaves_a_failed_record_and_the_rerun_succeeds(fixtures, tmp_path):
+    pid_file = tmp_path / "kernel.pid"
+    args = ["run", "sleepy", "--profile", "smoke", "-p", "seconds", "4", "-p", "pid_file", pid_file,
+            "--runs-root", tmp_path / "runs", "--experiments-dir", fixtures]
+    proc = subprocess.Popen([*CLI, *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert time.time() < deadline and proc.poll() is None, "kernel never started"
+        time.sleep(0.1)
+    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, out + err
+    (run_dir,) = (tmp_path / "runs" / "sleepy").iterdir()
+    env = json.loads((run_dir / "env.json").read_text())
+    assert env["status"] == "failed" and "DeadKernel" in env["error"]
+    partial = nbformat.read(str(run_dir / "sleepy.ipynb"), as_version=4)
+    assert partial.cells, "the partial executed notebook is kept"
+    assert json.loads((run_dir / "metrics.json").read_text()) == {"started": True}
+    # the same command again: the failed run does not count as done, so it runs and succeeds in a new folder
+    pid_file.unlink()
+    r = crl_nb(*args)
+    assert r.returncode == 0, r.stdout + r.stderr
+    ok = [d for d in (tmp_path / "runs" / "sleepy").iterdir() if json.loads((d / "env.json").read_text())["status"] == "ok"]
+    assert len(ok) == 1 and ok[0] != run_dir and json.loads((run_dir / "env.json").read_text())["status"] == "failed"
+
+
+@pytest.mark.parametrize("backend", ["local", "ray"])
+def test_sweep_runs_the_grid_then_skips_it(fixtures, tmp_path, backend):
+    runs = tmp_path / "runs"
+    # one point done beforehand, as if an earlier sweep had been interrupted after it
+    assert crl_nb("run", "toy", "--profile", "smoke", "-p", "scale", "1", "-p", "seed", "0", "--runs-root", runs, "--experiments-dir", fixtures).returncode == 0
+    args = ["sweep", "toy", "--grid", "scale=1,2", "--seeds", "3", "--backend", backend, "--workers", "2", "--profile", "smoke",
+            "--runs-root", runs, "--experiments-dir", fixtures]
+    r = crl_nb(*args)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "6 run(s): 5 ok, 1 skipped, 0 failed" in r.stdout
+    folders = list((runs / "toy").iterdir())
+    assert len(folders) == 6
+    points = sorted((json.loads((d / "parameters.json").read_text())["scale"], json.loads((d / "parameters.json").read_text())["seed"]) for d in folders)
+    assert points == [(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]
+    r = crl_nb(*args)
+    assert r.returncode == 0 and "6 run(s): 0 ok, 6 skipped, 0 failed" in r.stdout
+
+
+def test_unknown_experiment_and_bad_grid(tmp_path, fixtures):
+    r = crl_nb("run", "no_such_experiment", "--runs-root", tmp_path)
+    assert r.returncode == 2 and "unknown experiment 'no_such_experiment'" in r.stderr
+    r = crl_nb("sweep", "toy", "--grid", "scale", "--experiments-dir", fixtures, "--runs-root", tmp_path)
+    assert r.returncode == 2 and "expected NAME=V1,V2" in r.stderr
+    r = crl_nb("sweep", "toy", "--grid", "scale=1,big", "--experiments-dir", fixtures, "--runs-root", tmp_path)
+    assert r.returncode == 2 and "parameter 'scale' expects float" in r.stderr
