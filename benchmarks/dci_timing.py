@@ -9,9 +9,6 @@ Reference: papers.md §9 measured the GBT DCI at 39.4 s for codes = factors = 10
 Writes benchmarks/results/dci_timing.json (commit, hardware, each timing, the D/C values).
 """
 import argparse
-import os
-import platform
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -23,14 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from crl_nb.core import write_json  # noqa: E402
 from crl_nb.metrics import dci  # noqa: E402
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
+from crl_nb.runner import environment  # noqa: E402
 
 
 def main():
@@ -53,14 +43,10 @@ def main():
         runs[label] = {"seconds": min(times), "all_seconds": times, "disentanglement": res["disentanglement"],
                        "completeness": res["completeness"], "informativeness_r2": res["informativeness_r2"], **{k: v for k, v in kw.items()}}
         print(f"{label:12s} {min(times):8.3f} s   D={res['disentanglement']:.4f} C={res['completeness']:.4f} I={res['informativeness_r2']:.4f}", flush=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip() or None
-    dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip())
     import sklearn
     write_json(a.out, {"benchmark": "dci_timing", "samples": a.samples, "codes": a.dim, "factors": a.dim, "runs": runs,
                        "reference": {"gbt_seconds_papers_md": 39.4, "lasso_seconds_papers_md": [0.005, 0.017]},
-                       "env": {"commit": sha, "dirty": dirty, "cpu": cpu_model(), "cpus": os.cpu_count(),
-                               "python": platform.python_version(), "scikit_learn": sklearn.__version__,
-                               "date": datetime.now(timezone.utc).isoformat()}})
+                       "env": {**environment(), "scikit_learn": sklearn.__version__, "date": datetime.now(timezone.utc).isoformat()}})
     print(f"wrote {a.out}")
 
 
