@@ -1,0 +1,172 @@
+#!/usr/bin/env python
+"""Training throughput and memory of crl_nb.nets.UNet ('cpu-tiny') against diffusers' UNet2DModel of the same shape.
+
+Both models: 28x28x1 input, channels (32, 64, 64), one ResBlock per level, no attention, scale-shift (FiLM) time
+conditioning, GroupNorm(32). One training step = forward + MSE against random targets + backward + AdamW step.
+
+    python benchmarks/unet_throughput.py [--batch 64] [--steps 5] [--rounds 3]
+    python benchmarks/unet_throughput.py --peak-rss ours|diffusers      # internal: one step in this process, prints JSON
+
+Sections (each a key of the results dict, each a function of the parsed args, run in this order):
+  peak_rss          peak RSS of one training step per model, each in a fresh subprocess. It runs first: Linux carries a
+                    process's ru_maxrss across fork + exec, so a child started from a big parent would report the
+                    parent's peak; VmHWM from /proc/self/status (the child's own peak) is recorded as a cross-check
+  train_throughput  images/s, measured alternately (ours, diffusers, ours, ...) for --rounds rounds of --steps steps
+Parameter counts (asserted within 10 %) are always computed. Add a section by writing `def my_section(a) -> dict`
+and listing it in SECTIONS.
+
+Writes benchmarks/results/unet_throughput.json (settings, parameter counts, every timing, env).
+"""
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from crl_nb.core import write_json  # noqa: E402
+from crl_nb.nets import UNet, n_params  # noqa: E402
+from crl_nb.runner import environment  # noqa: E402
+
+IMAGE_SIZE, CHANNELS = 28, 1
+MODELS = ("ours", "diffusers")
+
+
+def build(which: str) -> torch.nn.Module:
+    "The 'cpu-tiny' UNet, or diffusers' UNet2DModel configured to the same channels and blocks."
+    torch.manual_seed(0)
+    if which == "ours": return UNet.preset("cpu-tiny", CHANNELS, IMAGE_SIZE)
+    if which != "diffusers": raise ValueError(f"model: unknown {which!r}; valid: {', '.join(MODELS)}")
+    from diffusers import UNet2DModel
+    return UNet2DModel(sample_size=IMAGE_SIZE, in_channels=CHANNELS, out_channels=CHANNELS, block_out_channels=(32, 64, 64),
+                       layers_per_block=1, down_block_types=("DownBlock2D",) * 3, up_block_types=("UpBlock2D",) * 3,
+                       add_attention=False, norm_num_groups=32, resnet_time_scale_shift="scale_shift")
+
+
+def forward(which: str, model, x, t):
+    return model(x, t) if which == "ours" else model(x, t).sample
+
+
+def make_step(which: str, model, batch: int):
+    "A closure running one training step on fixed random inputs (the data cost is not timed)."
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(batch, CHANNELS, IMAGE_SIZE, IMAGE_SIZE, generator=g)
+    target = torch.randn(x.shape, generator=g)
+    t = torch.randint(0, 1000, (batch,), generator=g)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+
+    def step():
+        loss = F.mse_loss(forward(which, model, x, t), target)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+def param_counts() -> dict:
+    counts = {m: n_params(build(m)) for m in MODELS}
+    print(f"parameters: ours {counts['ours']:,}   diffusers {counts['diffusers']:,}", flush=True)
+    assert abs(counts["ours"] / counts["diffusers"] - 1) <= 0.10, counts
+    return counts
+
+
+def train_throughput(a) -> dict:
+    "Median images/s of each model; rounds alternate between the models so drifts in machine load hit both."
+    models = {m: build(m) for m in MODELS}
+    steps = {m: make_step(m, models[m], a.batch) for m in MODELS}
+    for m in MODELS:
+        for _ in range(a.warmup): steps[m]()
+    rates = {m: [] for m in MODELS}
+    for r in range(a.rounds):
+        for m in MODELS:
+            t0 = time.perf_counter()
+            for _ in range(a.steps): steps[m]()
+            rates[m].append(a.batch * a.steps / (time.perf_counter() - t0))
+        print(f"round {r + 1}/{a.rounds}: " + "   ".join(f"{m} {rates[m][-1]:7.1f} img/s" for m in MODELS), flush=True)
+    med = {m: statistics.median(v) for m, v in rates.items()}
+    ratio = med["ours"] / med["diffusers"]
+    print(f"median: ours {med['ours']:.1f} img/s   diffusers {med['diffusers']:.1f} img/s   ours/diffusers {ratio:.3f}", flush=True)
+    return {"batch": a.batch, "steps_per_round": a.steps, "rounds": a.rounds, "warmup_steps": a.warmup,
+            "torch_threads": torch.get_num_threads(), "images_per_s": rates, "median_images_per_s": med,
+            "ratio_ours_over_diffusers": ratio}
+
+
+def _rss_mb() -> float:
+    "Current resident set size in MB (Linux /proc)."
+    with open("/proc/self/statm") as f: return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _vmhwm_mb() -> float:
+    "This process's own peak RSS (VmHWM, Linux), not inherited across exec."
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+
+
+def peak_rss_child(which: str, batch: int) -> dict:
+    "Run in a fresh process: RSS after imports, after building the model, and the peak after one training step."
+    if which == "diffusers": import diffusers  # noqa: F401  (count the import before the model)
+    out = {"model": which, "batch": batch, "rss_after_import_mb": _rss_mb()}
+    model = build(which)
+    out.update(rss_after_build_mb=_rss_mb(), maxrss_after_build_mb=_maxrss_mb())
+    make_step(which, model, batch)()
+    out.update(maxrss_after_step_mb=_maxrss_mb(), vmhwm_after_step_mb=_vmhwm_mb(), rss_after_step_mb=_rss_mb())
+    out["step_increment_mb"] = out["maxrss_after_step_mb"] - out["rss_after_build_mb"]
+    return out
+
+
+def peak_rss(a) -> dict:
+    "One subprocess per model, so neither sees the other's allocations or the parent's."
+    res = {}
+    for m in MODELS:
+        cp = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--peak-rss", m, "--batch", str(a.batch)],
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+        res[m] = json.loads(cp.stdout.strip().splitlines()[-1])
+        r = res[m]
+        print(f"peak RSS {m:9s}: after build {r['rss_after_build_mb']:7.1f} MB   peak after step {r['maxrss_after_step_mb']:7.1f} MB"
+              f" (VmHWM {r['vmhwm_after_step_mb']:.1f})   step +{r['step_increment_mb']:.1f} MB", flush=True)
+    return res
+
+
+SECTIONS = {"peak_rss": peak_rss, "train_throughput": train_throughput}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    ap.add_argument("--peak-rss", choices=MODELS, help="internal: measure one training step in this process and print JSON")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "unet_throughput.json"))
+    a = ap.parse_args()
+    if a.peak_rss:
+        print(json.dumps(peak_rss_child(a.peak_rss, a.batch))); return
+    names = [s for s in a.sections.split(",") if s]
+    unknown = [s for s in names if s not in SECTIONS]
+    if unknown: ap.error(f"--sections: unknown {unknown}; valid: {', '.join(SECTIONS)}")
+    names = [s for s in SECTIONS if s in names]           # peak_rss first (see the module docstring)
+    results = {}
+    if "peak_rss" in names: results["peak_rss"] = peak_rss(a)
+    results["parameters"] = param_counts()
+    for name in names:
+        if name not in results: results[name] = SECTIONS[name](a)
+    import diffusers
+    write_json(a.out, {"benchmark": "unet_throughput", "image_size": IMAGE_SIZE, "channels": CHANNELS, "results": results,
+                       "env": {**environment(), "diffusers": diffusers.__version__, "date": datetime.now(timezone.utc).isoformat()}})
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
