@@ -12,6 +12,7 @@ Sections (each a key of the results dict, each a function of the parsed args, ru
                     process's ru_maxrss across fork + exec, so a child started from a big parent would report the
                     parent's peak; VmHWM from /proc/self/status (the child's own peak) is recorded as a cross-check
   train_throughput  images/s, measured alternately (ours, diffusers, ours, ...) for --rounds rounds of --steps steps
+  sampling_throughput  DDIM sampling and inversion (50 steps, eta 0) images/s, ours and diffusers' schedulers + UNet2DModel
 Parameter counts (asserted within 10 %) are always computed. Add a section by writing `def my_section(a) -> dict`
 and listing it in SECTIONS.
 
@@ -138,7 +139,43 @@ def peak_rss(a) -> dict:
     return res
 
 
-SECTIONS = {"peak_rss": peak_rss, "train_throughput": train_throughput}
+def sampling_throughput(a) -> dict:
+    """DDIM sampling and DDIM inversion, 50 steps at eta=0, images/s under torch.no_grad: ours (crl_nb.diffusion with
+    the cpu-tiny UNet) and, for reference, diffusers' DDIMScheduler / DDIMInverseScheduler with its UNet2DModel."""
+    from diffusers import DDIMInverseScheduler, DDIMScheduler
+    from crl_nb.diffusion import ddim_invert, ddim_sample, make_schedule
+    sched = make_schedule("linear", 1000)
+    cfg = dict(num_train_timesteps=1000, beta_schedule="linear", beta_start=1e-4, beta_end=0.02, clip_sample=False,
+               set_alpha_to_one=True, steps_offset=0, timestep_spacing="leading", prediction_type="epsilon")
+    x = torch.randn(a.sample_batch, CHANNELS, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(2))
+    out = {}
+    for m in MODELS:
+        model = build(m).eval()
+        eps = (lambda xx, tt, model=model: model(xx, tt)) if m == "ours" else (lambda xx, tt, model=model: model(xx, tt).sample)
+        def sample():
+            if m == "ours": return ddim_sample(eps, sched, x, steps=a.sample_steps)
+            s = DDIMScheduler(**cfg); s.set_timesteps(a.sample_steps); y = x
+            for t in s.timesteps: y = s.step(eps(y, t.expand(len(y))), t, y).prev_sample
+            return y
+        def invert():
+            if m == "ours": return ddim_invert(eps, sched, x, steps=a.sample_steps)[0]
+            s = DDIMInverseScheduler(**cfg); s.set_timesteps(a.sample_steps); y = x
+            for t in s.timesteps: y = s.step(eps(y, t.expand(len(y))), t, y).prev_sample
+            return y
+        with torch.no_grad():
+            res = {}
+            for name, fn in (("ddim_sample", sample), ("ddim_invert", invert)):
+                times = []
+                for _ in range(a.sample_rounds):
+                    t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
+                res[name] = {"seconds": times, "images_per_s": a.sample_batch / min(times)}
+        out[m] = res
+        print(f"{m:9s} DDIM {a.sample_steps} steps: sample {res['ddim_sample']['images_per_s']:.2f} img/s, "
+              f"invert {res['ddim_invert']['images_per_s']:.2f} img/s (batch {a.sample_batch}, best of {a.sample_rounds})", flush=True)
+    return {"batch": a.sample_batch, "steps": a.sample_steps, "rounds": a.sample_rounds, **out}
+
+
+SECTIONS = {"peak_rss": peak_rss, "train_throughput": train_throughput, "sampling_throughput": sampling_throughput}
 
 
 def main():
@@ -147,6 +184,9 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--sample-batch", type=int, default=32, help="images per DDIM sampling / inversion run")
+    ap.add_argument("--sample-steps", type=int, default=50)
+    ap.add_argument("--sample-rounds", type=int, default=2)
     ap.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     ap.add_argument("--peak-rss", choices=MODELS, help="internal: measure one training step in this process and print JSON")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "unet_throughput.json"))
