@@ -122,6 +122,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'crl_nb.graphs.is_dag': ('graphs.html#is_dag', 'crl_nb/graphs.py'),
                                'crl_nb.graphs.parents': ('graphs.html#parents', 'crl_nb/graphs.py'),
                                'crl_nb.graphs.permute_graph': ('graphs.html#permute_graph', 'crl_nb/graphs.py'),
+                               'crl_nb.graphs.plot_dag': ('graphs.html#plot_dag', 'crl_nb/graphs.py'),
                                'crl_nb.graphs.random_dag': ('graphs.html#random_dag', 'crl_nb/graphs.py'),
                                'crl_nb.graphs.shd': ('graphs.html#shd', 'crl_nb/graphs.py'),
                                'crl_nb.graphs.shd_up_to_permutation': ('graphs.html#shd_up_to_permutation', 'crl_nb/graphs.py'),
