@@ -286,6 +286,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                              'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.CausalDiffAE._probe_intervene': ( 'causaldiffae.html#causaldiffae._probe_intervene',
                                                                                                           'crl_nb/models/causaldiffae.py'),
+                                            'crl_nb.models.causaldiffae.CausalDiffAE._set_labels': ( 'causaldiffae.html#causaldiffae._set_labels',
+                                                                                                     'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.CausalDiffAE._std_value': ( 'causaldiffae.html#causaldiffae._std_value',
                                                                                                     'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.CausalDiffAE.codes': ( 'causaldiffae.html#causaldiffae.codes',
