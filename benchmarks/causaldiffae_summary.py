@@ -10,7 +10,7 @@ for d in sorted(glob.glob(f"{root}/causaldiffae_*/*quick*")):
         e = m[k]; dci = e.get("dci", {})
         print(f"  {k:12s} train {e['train_seconds']:5.0f}s  DCI D/C/I {dci.get('disentanglement', float('nan')):.3f}/{dci.get('completeness', float('nan')):.3f}/{dci.get('informativeness_r2', float('nan')):.3f}"
               f"  eff {e['effectiveness_mean']:.3f}  pixel {e['pixel_mae_mean']:.1f}  recon {e['reconstruction_pixel_mae']:.1f}  comp {({a: round(b, 1) for a, b in e['composition'].items()})}"
-              f"  rev {({a: round(b, 1) for a, b in e['reversibility'].items()})}  consistent {e['consistent']}")
+              f"  rev {({a: round(b, 1) for a, b in e.get('reversibility', {}).items()})}  consistent {e['consistent']}")
         for a, b in e["moves"].items(): print(f"      moves {a}: corr {b['corr']:.3f} (measured |Δ| {b['mean_abs_measured_change']:.3f}, true {b['mean_abs_true_change']:.3f}) ok={b['ok']}")
         for a, b in e["stays"].items(): print(f"      stays {a}: {b['mean_abs_measured_change']:.3f} <= {b['tolerance']:.3f} ok={b['ok']} (vs factual {b['mean_abs_change_vs_factual']:.3f})")
         print("      effectiveness", {do: {me: round(v, 3) for me, v in row.items()} for do, row in e["effectiveness"].items()})
