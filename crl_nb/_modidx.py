@@ -401,7 +401,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'crl_nb.models.dcrl.DCRL.reconstruct': ('dcrl.html#dcrl.reconstruct', 'crl_nb/models/dcrl.py'),
                                     'crl_nb.models.dcrl.trajectory_scores': ('dcrl.html#trajectory_scores', 'crl_nb/models/dcrl.py')},
             'crl_nb.models.diffscm': { 'crl_nb.models.diffscm.Abduction': ('diffscm.html#abduction', 'crl_nb/models/diffscm.py'),
-                                       'crl_nb.models.diffscm.Benchmark': ('diffscm.html#benchmark', 'crl_nb/models/diffscm.py'),
                                        'crl_nb.models.diffscm.ConvAE': ('diffscm.html#convae', 'crl_nb/models/diffscm.py'),
                                        'crl_nb.models.diffscm.ConvAE.__init__': ( 'diffscm.html#convae.__init__',
                                                                                   'crl_nb/models/diffscm.py'),
