@@ -1,0 +1,79 @@
+"""CausalDiffAE's decoder conditioning, side by side: the tiled condition of the quick profile (`spatial_condition=True`)
+against per-variable part maps (`part_maps=True`, nbs/34), at one profile, seed and test plan.
+
+    python benchmarks/causaldiffae_part_maps.py pendulum circuit --out benchmarks/results/causaldiffae_part_maps
+
+Only CausalDiffAE is trained (no baselines, no weakly supervised model, no noising abduction, no reversibility), so that a
+dataset takes about 6 minutes on a 2-core CPU at the quick profile. Per dataset it writes <out>/<dataset>.json with the
+environment (commit, hardware, profile, seed) and, per conditioning, DCI, effectiveness, pixel MAE, reconstruction,
+composition and every consistency check; it prints a summary table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import torch
+
+from crl_nb.core import write_json
+from crl_nb.counterfactuals import load_task
+from crl_nb.models.causaldiffae import DECODERS, benchmark, experiment_profiles
+from crl_nb.runner import environment
+
+DATA_KEYS = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}
+CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_maps": dict(spatial_condition=False, part_maps=True)}
+KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
+        "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
+
+
+def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0) -> dict:
+    P = experiment_profiles(dataset)[profile]
+    env = {**environment(), "profile": profile, "seed": seed, "dataset": dataset, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if not env.get("commit"): env["commit"] = os.environ.get("CRL_NB_COMMIT")
+    task = load_task(dataset, seed=seed, **{k: P[k] for k in DATA_KEYS[dataset]})
+    t0 = time.perf_counter()
+    log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
+    result = {"env": env, "parameters": P, "conditionings": {}}
+    for name, cond in CONDITIONINGS.items():
+        bench = benchmark(task, steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]],
+                          encoder_width=P["encoder_width"], ddim_steps=P["ddim_steps"], n_test=P["n_test"], measurer_steps=P["measurer_steps"],
+                          n_composition=P["n_composition"], seed=seed, baselines=(), weak_fraction=None, noising=False,
+                          reversibility_models=(), log=lambda s, n=name: log(f"{n}: {s}"), **cond)
+        c = bench.metrics["models"]["causal"]
+        result["conditionings"][name] = {**{k: c[k] for k in KEEP if k in c}, "config": bench.metrics["config"]}
+    result["oracle"] = bench.metrics["oracle"]
+    result["seconds"] = time.perf_counter() - t0
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / f"{dataset}.json", result)
+    return result
+
+
+def summary(result: dict) -> str:
+    rows = []
+    for name, r in result["conditionings"].items():
+        checks = {**r["moves"], **r["stays"]}
+        failed = [f"{k} ({v['corr']:.3f})" if "corr" in v else f"{k} ({v['mean_abs_measured_change']:.4f} > {v['tolerance']:.4f})"
+                  for k, v in checks.items() if not v["ok"]]
+        rows.append(f"  {name:9s} DCI-D {r['dci']['disentanglement']:.3f}  effectiveness {r['effectiveness_mean']:.3f}  pixel MAE "
+                    f"{r['pixel_mae_mean']:.2f}  reconstruction {r['reconstruction_pixel_mae']:.2f}  checks "
+                    f"{sum(v['ok'] for v in checks.values())}/{len(checks)}" + (f"  failed: {'; '.join(failed)}" if failed else ""))
+    env = result["env"]
+    return (f"{env['dataset']} ({env['profile']}, seed {env['seed']}, commit {env.get('commit')}, {result['seconds']:.0f} s)\n" + "\n".join(rows))
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("datasets", nargs="+", choices=list(DATA_KEYS))
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/results/causaldiffae_part_maps"))
+    ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--summary", action="store_true", help="print the summary of existing result files instead of running")
+    a = ap.parse_args()
+    for d in a.datasets:
+        if a.summary:
+            import json
+            print(summary(json.loads((a.out / f"{d}.json").read_text())))
+        else:
+            print(summary(run(d, a.out, a.profile, a.seed)))
