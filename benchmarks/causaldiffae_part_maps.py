@@ -1,7 +1,9 @@
-"""CausalDiffAE's decoder conditioning, side by side: the tiled condition of the quick profile (`spatial_condition=True`)
-against per-variable part maps (`part_maps=True`, nbs/34), at one profile, seed and test plan.
+"""CausalDiffAE variants side by side at one profile, seed and test plan: the tiled condition of the quick profile
+(`spatial_condition=True`), per-variable part maps (`part_maps=True`, nbs/34), and the tiled condition with mechanisms that
+read their parents' posterior means (`mechanism_input="mean"`).
 
     python benchmarks/causaldiffae_part_maps.py pendulum circuit --out benchmarks/results/causaldiffae_part_maps
+    python benchmarks/causaldiffae_part_maps.py circuit --variants mean_parents     # adds one variant to circuit.json
 
 Only CausalDiffAE is trained (no baselines, no weakly supervised model, no noising abduction, no reversibility), so that a
 dataset takes about 6 minutes on a 2-core CPU at the quick profile. Per dataset it writes <out>/<dataset>.json with the
@@ -11,6 +13,7 @@ composition and every consistency check; it prints a summary table.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from pathlib import Path
@@ -23,12 +26,13 @@ from crl_nb.models.causaldiffae import DECODERS, benchmark, experiment_profiles
 from crl_nb.runner import environment
 
 DATA_KEYS = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}
-CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_maps": dict(spatial_condition=False, part_maps=True)}
+CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_maps": dict(spatial_condition=False, part_maps=True),
+                 "mean_parents": dict(spatial_condition=True, part_maps=False, mechanism_input="mean")}
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
 
 
-def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0) -> dict:
+def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0, variants=("tiled", "part_maps")) -> dict:
     P = experiment_profiles(dataset)[profile]
     env = {**environment(), "profile": profile, "seed": seed, "dataset": dataset, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if not env.get("commit"): env["commit"] = os.environ.get("CRL_NB_COMMIT")
@@ -36,17 +40,23 @@ def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0) -> dict:
     t0 = time.perf_counter()
     log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
     result = {"env": env, "parameters": P, "conditionings": {}}
-    for name, cond in CONDITIONINGS.items():
+    for name in variants:
+        cond = CONDITIONINGS[name]
         bench = benchmark(task, steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]],
                           encoder_width=P["encoder_width"], ddim_steps=P["ddim_steps"], n_test=P["n_test"], measurer_steps=P["measurer_steps"],
                           n_composition=P["n_composition"], seed=seed, baselines=(), weak_fraction=None, noising=False,
                           reversibility_models=(), log=lambda s, n=name: log(f"{n}: {s}"), **cond)
         c = bench.metrics["models"]["causal"]
-        result["conditionings"][name] = {**{k: c[k] for k in KEEP if k in c}, "config": bench.metrics["config"]}
+        result["conditionings"][name] = {**{k: c[k] for k in KEEP if k in c}, "config": bench.metrics["config"], "env": env}
     result["oracle"] = bench.metrics["oracle"]
     result["seconds"] = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out / f"{dataset}.json", result)
+    path = out / f"{dataset}.json"
+    if path.exists():                      # keep the variants measured earlier (each carries its own env: commit, time)
+        old = json.loads(path.read_text())
+        for name, r in old["conditionings"].items():
+            r.setdefault("env", old["env"]); result["conditionings"].setdefault(name, r)
+    write_json(path, result)
     return result
 
 
@@ -56,7 +66,7 @@ def summary(result: dict) -> str:
         checks = {**r["moves"], **r["stays"]}
         failed = [f"{k} ({v['corr']:.3f})" if "corr" in v else f"{k} ({v['mean_abs_measured_change']:.4f} > {v['tolerance']:.4f})"
                   for k, v in checks.items() if not v["ok"]]
-        rows.append(f"  {name:9s} DCI-D {r['dci']['disentanglement']:.3f}  effectiveness {r['effectiveness_mean']:.3f}  pixel MAE "
+        rows.append(f"  {name:12s} [{str(r.get('env', result['env']).get('commit'))[:7]}] DCI-D {r['dci']['disentanglement']:.3f}  effectiveness {r['effectiveness_mean']:.3f}  pixel MAE "
                     f"{r['pixel_mae_mean']:.2f}  reconstruction {r['reconstruction_pixel_mae']:.2f}  checks "
                     f"{sum(v['ok'] for v in checks.values())}/{len(checks)}" + (f"  failed: {'; '.join(failed)}" if failed else ""))
     env = result["env"]
@@ -69,11 +79,11 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/causaldiffae_part_maps"))
     ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--variants", nargs="+", default=["tiled", "part_maps"], choices=list(CONDITIONINGS))
     ap.add_argument("--summary", action="store_true", help="print the summary of existing result files instead of running")
     a = ap.parse_args()
     for d in a.datasets:
         if a.summary:
-            import json
             print(summary(json.loads((a.out / f"{d}.json").read_text())))
         else:
-            print(summary(run(d, a.out, a.profile, a.seed)))
+            print(summary(run(d, a.out, a.profile, a.seed, a.variants)))
