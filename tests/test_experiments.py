@@ -44,8 +44,15 @@ def fixtures(tmp_path_factory):
     return d
 
 
+@pytest.fixture(scope="module")
+def smoke_runs(tmp_path_factory):
+    "One runs root shared by the smoke runs below and by `reproduce`, which then finds every run done and only rebuilds the report."
+    return tmp_path_factory.mktemp("smoke_runs")
+
+
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_every_experiment_runs_at_smoke_profile(name, tmp_path):
+def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
+    tmp_path = smoke_runs
     r = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     (run_dir,) = (tmp_path / name).iterdir()
@@ -75,9 +82,13 @@ def test_explorer_builds_under_a_kernel(tmp_path):
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any("explorer skipped" in "".join(o.get("text", "")) for o in outputs)
 
-def test_reproduce_and_report(tmp_path):
+def test_reproduce_and_report(smoke_runs):
+    "Every experiment at smoke (skipped where the test above already ran it with the same parameters), then the report."
+    tmp_path = smoke_runs
     r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
+    for name in EXPERIMENTS:
+        assert f"[{name}] ok" in r.stdout or f"[{name}] skipped" in r.stdout, r.stdout
     report = tmp_path / "report"
     md = (report / "report.md").read_text()
     assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md
