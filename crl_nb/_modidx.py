@@ -489,6 +489,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                    'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.benchmark': ( 'causaldiffae.html#benchmark',
                                                                                       'crl_nb/models/causaldiffae.py'),
+                                            'crl_nb.models.causaldiffae.coordinate_maps': ( 'causaldiffae.html#coordinate_maps',
+                                                                                            'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.counterfactual': ( 'causaldiffae.html#counterfactual',
                                                                                            'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae.decode': ( 'causaldiffae.html#decode',
