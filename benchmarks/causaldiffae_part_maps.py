@@ -1,6 +1,8 @@
 """CausalDiffAE variants side by side at one profile, seed and test plan: the tiled condition of the quick profile
-(`spatial_condition=True`), per-variable part maps (`part_maps=True`, nbs/34), and the tiled condition with mechanisms that
-read their parents' posterior means (`mechanism_input="mean"`).
+(`spatial_condition=True`), per-variable part maps (`part_maps=True`, nbs/34), the tiled condition with mechanisms that
+read their parents' posterior means (`mechanism_input="mean"`), and the additive mean image with residual diffusion
+(`additive_mean=True`: unconditional residual; `_conditioned`: the residual UNet also sees the mean; `_mean_parents`: with
+`mechanism_input="mean"`).
 
     python benchmarks/causaldiffae_part_maps.py pendulum circuit --out benchmarks/results/causaldiffae_part_maps
     python benchmarks/causaldiffae_part_maps.py circuit --variants mean_parents     # adds one variant to circuit.json
@@ -27,7 +29,10 @@ from crl_nb.runner import environment
 
 DATA_KEYS = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}
 CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_maps": dict(spatial_condition=False, part_maps=True),
-                 "mean_parents": dict(spatial_condition=True, part_maps=False, mechanism_input="mean")}
+                 "mean_parents": dict(spatial_condition=True, part_maps=False, mechanism_input="mean"),
+                 "additive_mean": dict(spatial_condition=False, part_maps=False, additive_mean=True),
+                 "additive_mean_conditioned": dict(spatial_condition=False, part_maps=False, additive_mean=True, condition_residual=True),
+                 "additive_mean_mean_parents": dict(spatial_condition=False, part_maps=False, additive_mean=True, mechanism_input="mean")}
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
 
