@@ -2,7 +2,7 @@
 (`spatial_condition=True`), per-variable part maps (`part_maps=True`, nbs/34), the tiled condition with mechanisms that
 read their parents' posterior means (`mechanism_input="mean"`), and the additive mean image with residual diffusion
 (`additive_mean=True`: unconditional residual; `_conditioned`: the residual UNet also sees the mean; `_mean_parents`: with
-`mechanism_input="mean"`).
+`mechanism_input="mean"`), and "profile": the profile's own decoder settings (the quick defaults of nbs/34).
 
     python benchmarks/causaldiffae_part_maps.py pendulum circuit --out benchmarks/results/causaldiffae_part_maps
     python benchmarks/causaldiffae_part_maps.py circuit --variants mean_parents     # adds one variant to circuit.json
@@ -33,6 +33,7 @@ CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_m
                  "additive_mean": dict(spatial_condition=False, part_maps=False, additive_mean=True),
                  "additive_mean_conditioned": dict(spatial_condition=False, part_maps=False, additive_mean=True, condition_residual=True),
                  "additive_mean_mean_parents": dict(spatial_condition=False, part_maps=False, additive_mean=True, mechanism_input="mean")}
+PROFILE_KEYS = ("spatial_condition", "additive_mean", "mean_sparsity", "mean_width", "mechanism_input")   # the "profile" variant: the profile's own decoder
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
 
@@ -46,7 +47,7 @@ def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0, variants
     log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
     result = {"env": env, "parameters": P, "conditionings": {}}
     for name in variants:
-        cond = CONDITIONINGS[name]
+        cond = CONDITIONINGS[name] if name != "profile" else {k: P[k] for k in PROFILE_KEYS}
         bench = benchmark(task, steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]],
                           encoder_width=P["encoder_width"], ddim_steps=P["ddim_steps"], n_test=P["n_test"], measurer_steps=P["measurer_steps"],
                           n_composition=P["n_composition"], seed=seed, baselines=(), weak_fraction=None, noising=False,
@@ -84,7 +85,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/causaldiffae_part_maps"))
     ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--variants", nargs="+", default=["tiled", "part_maps"], choices=list(CONDITIONINGS))
+    ap.add_argument("--variants", nargs="+", default=["tiled", "part_maps"], choices=list(CONDITIONINGS) + ["profile"])
     ap.add_argument("--summary", action="store_true", help="print the summary of existing result files instead of running")
     a = ap.parse_args()
     for d in a.datasets:

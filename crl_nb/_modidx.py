@@ -486,6 +486,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                              'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae._cf_fn': ( 'causaldiffae.html#_cf_fn',
                                                                                    'crl_nb/models/causaldiffae.py'),
+                                            'crl_nb.models.causaldiffae._content_key': ( 'causaldiffae.html#_content_key',
+                                                                                         'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae._dci': ('causaldiffae.html#_dci', 'crl_nb/models/causaldiffae.py'),
                                             'crl_nb.models.causaldiffae._evaluate': ( 'causaldiffae.html#_evaluate',
                                                                                       'crl_nb/models/causaldiffae.py'),
