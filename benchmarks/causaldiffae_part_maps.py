@@ -2,7 +2,9 @@
 (`spatial_condition=True`), per-variable part maps (`part_maps=True`, nbs/34), the tiled condition with mechanisms that
 read their parents' posterior means (`mechanism_input="mean"`), and the additive mean image with residual diffusion
 (`additive_mean=True`: unconditional residual; `_conditioned`: the residual UNet also sees the mean; `_mean_parents`: with
-`mechanism_input="mean"`), and "profile": the profile's own decoder settings (the quick defaults of nbs/34).
+`mechanism_input="mean"`), "profile": the profile's own decoder settings (the quick defaults of nbs/34),
+and "profile_conditioned": the same with `condition_residual=True` (the residual UNet also sees the mean image).
+Every variant uses the profile's UNet preset (`decoder`), recorded in its config.
 
     python benchmarks/causaldiffae_part_maps.py pendulum circuit --out benchmarks/results/causaldiffae_part_maps
     python benchmarks/causaldiffae_part_maps.py circuit --variants mean_parents     # adds one variant to circuit.json
@@ -47,7 +49,8 @@ def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0, variants
     log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
     result = {"env": env, "parameters": P, "conditionings": {}}
     for name in variants:
-        cond = CONDITIONINGS[name] if name != "profile" else {k: P[k] for k in PROFILE_KEYS}
+        cond = (CONDITIONINGS[name] if not name.startswith("profile")
+                else {**{k: P[k] for k in PROFILE_KEYS}, **({"condition_residual": True} if name == "profile_conditioned" else {})})
         bench = benchmark(task, steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]],
                           encoder_width=P["encoder_width"], ddim_steps=P["ddim_steps"], n_test=P["n_test"], measurer_steps=P["measurer_steps"],
                           n_composition=P["n_composition"], seed=seed, baselines=(), weak_fraction=None, noising=False,
@@ -85,7 +88,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/causaldiffae_part_maps"))
     ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--variants", nargs="+", default=["tiled", "part_maps"], choices=list(CONDITIONINGS) + ["profile"])
+    ap.add_argument("--variants", nargs="+", default=["tiled", "part_maps"], choices=list(CONDITIONINGS) + ["profile", "profile_conditioned"])
     ap.add_argument("--summary", action="store_true", help="print the summary of existing result files instead of running")
     a = ap.parse_args()
     for d in a.datasets:
