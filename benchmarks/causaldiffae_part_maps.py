@@ -22,42 +22,47 @@ import os
 import time
 from pathlib import Path
 
-import torch
-
 from crl_nb.core import write_json
-from crl_nb.counterfactuals import load_task
-from crl_nb.models.causaldiffae import DECODERS, benchmark, experiment_profiles
+from crl_nb.experiments.causaldiffae import CausalDiffAEConfig, load_study_task, run as run_study
+from crl_nb.experiments.studies import study_config
 from crl_nb.runner import environment
 
-DATA_KEYS = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}
-CONDITIONINGS = {"tiled": dict(spatial_condition=True, part_maps=False), "part_maps": dict(spatial_condition=False, part_maps=True),
-                 "mean_parents": dict(spatial_condition=True, part_maps=False, mechanism_input="mean"),
-                 "additive_mean": dict(spatial_condition=False, part_maps=False, additive_mean=True),
-                 "additive_mean_conditioned": dict(spatial_condition=False, part_maps=False, additive_mean=True, condition_residual=True),
-                 "additive_mean_mean_parents": dict(spatial_condition=False, part_maps=False, additive_mean=True, mechanism_input="mean")}
-PROFILE_KEYS = ("spatial_condition", "additive_mean", "mean_sparsity", "mean_width", "mechanism_input")   # the "profile" variant: the profile's own decoder
+DATASETS = ("morphomnist", "pendulum", "circuit")
+CONDITIONINGS = {"tiled": dict(spatial_condition=True), "part_maps": dict(part_maps=True),
+                 "mean_parents": dict(spatial_condition=True, mechanism_input="mean"),
+                 "additive_mean": dict(additive_mean=True),
+                 "additive_mean_conditioned": dict(additive_mean=True, condition_residual=True),
+                 "additive_mean_mean_parents": dict(additive_mean=True, mechanism_input="mean")}
+# a named variant starts from the declared defaults of the decoder's conditioning settings, not from the profile's
+CONDITIONING_SETTINGS = ("spatial_condition", "part_maps", "additive_mean", "condition_residual", "mean_sparsity", "mean_width",
+                         "mechanism_input")
+ONLY_CAUSALDIFFAE = dict(baselines=(), weak_fraction=None, noising=False, reversibility_models=())
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
 
 
+def variant_config(base: CausalDiffAEConfig, name: str) -> CausalDiffAEConfig:
+    "The config of one conditioning variant: only CausalDiffAE, with the variant's decoder conditioning."
+    if name == "profile": return base.replace(**ONLY_CAUSALDIFFAE)
+    if name == "profile_conditioned": return base.replace(**ONLY_CAUSALDIFFAE, condition_residual=True)
+    declared = {k: CausalDiffAEConfig.settings()[k].default for k in CONDITIONING_SETTINGS}
+    return base.replace(**ONLY_CAUSALDIFFAE, **{**declared, **CONDITIONINGS[name]})
+
+
 def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0, variants=("tiled", "part_maps")) -> dict:
-    P = experiment_profiles(dataset)[profile]
+    base = study_config(f"causaldiffae_{dataset}", profile, seed=seed)
+    configs = {name: variant_config(base, name) for name in variants}          # every variant checked before any training
     env = {**environment(), "profile": profile, "seed": seed, "dataset": dataset, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if not env.get("commit"): env["commit"] = os.environ.get("CRL_NB_COMMIT")
-    task = load_task(dataset, seed=seed, **{k: P[k] for k in DATA_KEYS[dataset]})
+    task = load_study_task(base)
     t0 = time.perf_counter()
     log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
-    result = {"env": env, "parameters": P, "conditionings": {}}
-    for name in variants:
-        cond = (CONDITIONINGS[name] if not name.startswith("profile")
-                else {**{k: P[k] for k in PROFILE_KEYS}, **({"condition_residual": True} if name == "profile_conditioned" else {})})
-        bench = benchmark(task, steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]],
-                          encoder_width=P["encoder_width"], ddim_steps=P["ddim_steps"], n_test=P["n_test"], measurer_steps=P["measurer_steps"],
-                          n_composition=P["n_composition"], seed=seed, baselines=(), weak_fraction=None, noising=False,
-                          reversibility_models=(), log=lambda s, n=name: log(f"{n}: {s}"), **cond)
-        c = bench.metrics["models"]["causal"]
-        result["conditionings"][name] = {**{k: c[k] for k in KEEP if k in c}, "config": bench.metrics["config"], "env": env}
-    result["oracle"] = bench.metrics["oracle"]
+    result = {"env": env, "parameters": base.to_dict(), "conditionings": {}}
+    for name, cfg in configs.items():
+        study = run_study(cfg, task=task, log=lambda s, n=name: log(f"{n}: {s}"))
+        c = study.metrics["models"]["causal"]
+        result["conditionings"][name] = {**{k: c[k] for k in KEEP if k in c}, "config": study.metrics["config"], "env": env}
+    result["oracle"] = study.metrics["oracle"]
     result["seconds"] = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{dataset}.json"
@@ -84,7 +89,7 @@ def summary(result: dict) -> str:
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("datasets", nargs="+", choices=list(DATA_KEYS))
+    ap.add_argument("datasets", nargs="+", choices=DATASETS)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/causaldiffae_part_maps"))
     ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
     ap.add_argument("--seed", type=int, default=0)

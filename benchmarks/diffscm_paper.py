@@ -1,11 +1,13 @@
-"""Diff-SCM at the `paper` profile of `crl_nb.models.diffscm.experiment_profiles`, for a GPU machine.
+"""Diff-SCM's studies at a profile of `crl_nb.experiments.diffscm.DiffSCMConfig`, without papermill (for GPU machines).
 
     python benchmarks/diffscm_paper.py mnist morphomnist --out benchmarks/results/diffscm_paper
 
-The same driver calls as nbs/experiments/diffscm_{mnist,morphomnist}.ipynb with profile=paper, without papermill (GPU machines
-here lack it). MorphoMNIST runs the Diff-SCM part only (the CausalDiffAE side is benchmarks/causaldiffae_paper.py on the same seed).
-Per dataset it writes <out>/<dataset>/metrics.json, env.json (commit, hardware, software, seconds) and the image grids as PNG.
-`--profile smoke` checks the script in seconds on a CPU. The commit is read from git, or from $CRL_NB_COMMIT where there is no git.
+The config is resolved exactly as nbs/experiments/diffscm_{mnist,morphomnist}.ipynb resolve it
+(`crl_nb.experiments.studies.study_config`), and the same drivers run. MorphoMNIST runs the Diff-SCM part only (the
+CausalDiffAE side is benchmarks/causaldiffae_paper.py on the same seed). Per dataset it writes <out>/<dataset>/metrics.json
+(for MNIST the notebook's layout, `mnist_record`), env.json (commit, hardware, software, seconds) and the image grids as PNG.
+`--profile smoke` checks the script in seconds on a CPU; `--set name=value` overrides one setting.
+The commit is read from git, or from $CRL_NB_COMMIT where there is no git.
 """
 from __future__ import annotations
 
@@ -19,43 +21,44 @@ matplotlib.use("Agg")
 import torch
 
 from crl_nb.core import write_json
-from crl_nb.counterfactuals import cf_grid, load_task
-from crl_nb.data.registry import load_dataset
-from crl_nb.models.diffscm import DECODERS, experiment_profiles, mnist_benchmark, morpho_benchmark, plot_scale_sweep
+from crl_nb.counterfactuals import cf_grid
+from crl_nb.experiments.config import parse_overrides
+from crl_nb.experiments.diffscm import mnist_record, plot_scale_sweep, run_mnist, run_morpho
+from crl_nb.experiments.studies import study_config
 from crl_nb.runner import environment
 
 
-def run(dataset: str, out: Path, profile: str = "paper", seed: int = 0, threads: int = 4) -> dict:
+def config(dataset: str, profile: str = "paper", seed: int = 0, overrides: dict | None = None):
+    "The study's config, resolved as the experiment notebook resolves it; every setting checked."
+    return study_config(f"diffscm_{dataset}", profile, overrides, seed=seed)
+
+
+def main(dataset: str, out: Path, profile: str = "paper", seed: int = 0, threads: int = 4, overrides: dict | None = None) -> dict:
+    cfg = config(dataset, profile, seed, overrides)     # every setting checked before any work
     torch.set_num_threads(threads)
-    P = experiment_profiles(dataset)[profile]
     out.mkdir(parents=True, exist_ok=True)
-    env = {**environment(), "profile": profile, "seed": seed, "dataset": dataset, "parameters": P, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    env = {**environment(), "profile": profile, "seed": seed, "dataset": dataset, "parameters": cfg.to_dict(),
+           "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if not env.get("commit"): env["commit"] = os.environ.get("CRL_NB_COMMIT"); env["dirty"] = os.environ.get("CRL_NB_DIRTY")
     t0 = time.perf_counter()
     log = lambda s: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {s}", flush=True)
-    common = dict(steps=P["steps"], batch_size=P["batch_size"], lr=P["lr"], unet=DECODERS[P["decoder"]], guide_steps=P["guide_steps"], L=P["L"],
-                  ddim_steps=P["ddim_steps"], scales=tuple(P["scales"]), n_test=P["n_test"], measurer_steps=P["measurer_steps"],
-                  n_composition=P["n_composition"], seed=seed, log=log)
     if dataset == "mnist":
-        bench = mnist_benchmark(load_dataset("mnist", seed=seed), ae_steps=P["ae_steps"], vae_steps=P["vae_steps"], n_ref=P["n_ref"], **common)
-        M = bench.metrics
-        best = min(M["scales"], key=lambda s: M["scales"][s]["cld_mean"])        # Diff-SCM's protocol: tune s on CLD
-        metrics = {"im1": M["scales"][best]["im1_median"], "im2": M["scales"][best]["im2_median"], "cld": M["scales"][best]["cld_mean"],
-                   "cld_selected_scale": float(best), "targets": {"im1_at_most_0.94": M["scales"][best]["im1_median"] <= 0.94,
-                                                                  "im2_at_most_0.04": M["scales"][best]["im2_median"] <= 0.04},
-                   **{k: v for k, v in M.items() if k != "training"}, "training": {k: v for k, v in M["training"].items() if not k.endswith("history")}}
-        plot_scale_sweep(M).savefig(out / "scale_sweep.png", dpi=120, bbox_inches="tight")
-        cf_grid(bench.images["x"], {f"s={float(s):g}": bench.images[s] for s in M["scales"]}, rows=8).savefig(out / "cf_grid_scales.png", dpi=120)
+        result = run_mnist(cfg, log=log)
+        record = mnist_record(result, cfg)
+        record["targets"] = {"im1_at_most_0.94": record["im1"] <= 0.94, "im2_at_most_0.04": record["im2"] <= 0.04}
+        plot_scale_sweep(result.metrics).savefig(out / "scale_sweep.png", dpi=120, bbox_inches="tight")
+        cols = {f"s={float(s):g}": result.images[s] for s in result.metrics["scales"]}
+        cf_grid(result.images["x"], cols, rows=8).savefig(out / "cf_grid_scales.png", dpi=120)
     else:
-        task = load_task("morphomnist", n=P["n"], seed=seed)
-        bench = morpho_benchmark(task, **common)
-        M = bench.metrics
-        metrics = {**{k: v for k, v in M.items() if k != "training"}, "training": {k: v for k, v in M["training"].items() if not k.endswith("history")}}
-        cols = {f"s={float(s):g} do({n})": bench.images[s][n] for s in M["scales"] for n in task.factor_names}
-        cf_grid(bench.images["x"], cols, rows=6).savefig(out / "cf_grid.png", dpi=120)
-    write_json(out / "metrics.json", {"profile": profile, "seed": seed, **metrics})
+        result = run_morpho(cfg, log=log)
+        M = result.metrics
+        record = {"profile": profile, "seed": seed, **{k: v for k, v in M.items() if k != "training"},
+                  "training": {k: v for k, v in M["training"].items() if not k.endswith("history")}}
+        cols = {f"s={float(s):g} do({n})": result.images[s][n] for s in M["scales"] for n in result.images[s]}
+        cf_grid(result.images["x"], cols, rows=6).savefig(out / "cf_grid.png", dpi=120)
+    write_json(out / "metrics.json", record)
     write_json(out / "env.json", {**env, "seconds": time.perf_counter() - t0, "status": "ok"})
-    return metrics
+    return record
 
 
 if __name__ == "__main__":
@@ -65,5 +68,8 @@ if __name__ == "__main__":
     ap.add_argument("--profile", default="paper", choices=["smoke", "quick", "paper"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--set", action="append", metavar="NAME=VALUE", help="override one setting of DiffSCMConfig")
     a = ap.parse_args()
-    for d in a.datasets: run(d, a.out / d, a.profile, a.seed, a.threads)
+    overrides = parse_overrides(a.set)
+    for d in a.datasets: config(d, a.profile, a.seed, overrides)   # fail before the first run
+    for d in a.datasets: main(d, a.out / d, a.profile, a.seed, a.threads, overrides)

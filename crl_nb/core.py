@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import random
 import sys
@@ -18,9 +19,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_length', 'get_device', 'seed_everything', 'as_rng',
-           'atomic_write', 'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
-           'save_configured', 'load_configured', 'progress_enabled', 'progress']
+__all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_length', 'check_int', 'check_number', 'get_device',
+           'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng', 'atomic_write', 'write_text',
+           'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured', 'load_configured',
+           'progress_enabled', 'progress']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def check_option(value, name: str, options: Sequence) -> Any:
@@ -53,6 +55,19 @@ def check_same_length(**arrays) -> int:
         raise ValueError("mismatched sample counts: " + ", ".join(f"{k} has {n}" for k, n in lens.items()))
     return next(iter(lens.values()))
 
+def check_int(value, name: str, low: int = 1) -> int:
+    "Return `value` as an int if it is an integer >= `low` (bools refused), else raise `ValueError` naming `name`."
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
+    return int(value)
+
+def check_number(value, name: str, low: float = 0.0, low_open: bool = False) -> float:
+    "Return `value` as a float if it is a finite number >= `low` (> `low` with `low_open`), else raise `ValueError`."
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < low or (low_open and value == low):
+        raise ValueError(f"{name}: expected a finite number {'>' if low_open else '>='} {low}, got {value!r}")
+    return float(value)
+
 # %% ../nbs/00_core.ipynb #f09c78b7
 def get_device(name: str | torch.device | None = None) -> torch.device:
     "The torch device to use: `name` if given, else `$CRL_NB_DEVICE`, else CUDA when available, else CPU."
@@ -70,6 +85,35 @@ def get_device(name: str | torch.device | None = None) -> torch.device:
     elif dev.type not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device: unsupported device type {dev.type!r}; use 'cpu', 'cuda[:i]', 'mps' or 'auto'")
     return dev
+
+@contextlib.contextmanager
+def single_thread(device: torch.device):
+    "Run the block with one intra-op torch thread on CPU (restored afterwards); no-op on accelerators."
+    if device.type != "cpu":
+        yield; return
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(n)
+
+def project_root(start=None) -> Path:
+    "The crl_nb checkout containing `start` (default: the working directory), or `$CRL_NB_ROOT`."
+    if os.environ.get("CRL_NB_ROOT"): return Path(os.environ["CRL_NB_ROOT"]).resolve()
+    start = Path(start or Path.cwd()).resolve()
+    for d in [start, *start.parents]:
+        if (d / "settings.ini").is_file() and (d / "nbs").is_dir(): return d
+    raise FileNotFoundError(f"no crl_nb project (a folder with settings.ini and nbs/) at or above {start}; "
+                            "run from the checkout, set $CRL_NB_ROOT, or pass experiments_dir= and runs_root=")
+
+# %% ../nbs/00_core.ipynb #ed6713c9
+def content_key(*arrays) -> str:
+    "A digest of the arrays' contents, shapes and dtypes (NumPy, torch or None): a cache key for results computed from them."
+    import hashlib
+    h = hashlib.sha1()
+    for a in arrays:
+        if a is None: h.update(b"none"); continue
+        a = np.ascontiguousarray(a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a)
+        h.update(str((a.shape, a.dtype.str)).encode()); h.update(a.tobytes())
+    return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #759e5684
 def seed_everything(seed: int, deterministic: bool = False) -> np.random.Generator:

@@ -8,13 +8,18 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .core import check_int
+
 # %% auto #0
-__all__ = ['n_params', 'timestep_embedding', 'Conditioned', 'ResBlock', 'AttentionBlock', 'Downsample', 'Upsample', 'ConvIn',
-           'EmbedSequential', 'UNet', 'UNetEncoder', 'MLPDenoiser']
+__all__ = ['UNET_SIZES', 'UNET_DEFAULTS', 'n_params', 'timestep_embedding', 'Conditioned', 'ResBlock', 'AttentionBlock',
+           'Downsample', 'Upsample', 'ConvIn', 'EmbedSequential', 'UNet', 'UNetEncoder', 'mlp', 'MLPDenoiser',
+           'unet_config', 'to_model_space', 'to_uint8', 'ConvEncoder', 'coordinate_maps', 'ConvDecoder',
+           'AdditiveDecoder', 'variation_l1']
 
 # %% ../nbs/11_nets.ipynb #1fba0d97
 def n_params(model: nn.Module, trainable_only: bool = False) -> int:
@@ -263,6 +268,13 @@ class UNetEncoder(_Trunk):
         kw.update(overrides)
         return cls(in_channels, out_dim=out_dim, image_size=image_size, cond_dim=cond_dim, **kw)
 
+# %% ../nbs/11_nets.ipynb #9a8c0206
+def mlp(d_in: int, d_out: int, hidden: int, depth: int, act: type[nn.Module]) -> nn.Sequential:
+    "MLP with `depth` hidden layers of width `hidden` and activation `act`, linear output."
+    layers, d = [], d_in
+    for _ in range(depth): layers += [nn.Linear(d, hidden), act()]; d = hidden
+    return nn.Sequential(*layers, nn.Linear(d, d_out))
+
 # %% ../nbs/11_nets.ipynb #8ebc904f
 class MLPDenoiser(Conditioned):
     "ε-prediction / score network for vectors: x (B, dim) → (B, dim), the embedding added before each of `depth` hidden SiLUs."
@@ -283,3 +295,102 @@ class MLPDenoiser(Conditioned):
         h = F.silu(self.inp(x) + self.emb_proj[0](emb))
         for layer, proj in zip(self.layers, self.emb_proj[1:]): h = F.silu(layer(h) + proj(emb))
         return self.out(h)
+
+# %% ../nbs/11_nets.ipynb #a143e7c9
+UNET_SIZES = {   # named UNet sizes (keyword arguments of `UNet`), the one registry the experiments choose a decoder from
+    "micro": dict(model_channels=8, channel_mult=(1, 2), num_res_blocks=1, attention_resolutions=()),
+    "tiny": dict(model_channels=16, channel_mult=(1, 2), num_res_blocks=1, attention_resolutions=()),
+    "small": dict(model_channels=32, channel_mult=(1, 2, 2), num_res_blocks=1, attention_resolutions=()),
+    "paper": dict(model_channels=64, channel_mult=(1, 2, 2), num_res_blocks=2, attention_resolutions=(4,), mid_attention=True)}
+UNET_DEFAULTS = UNET_SIZES["tiny"]       # the default decoder of the image models: ≈ 0.2 M parameters at 32 px
+
+def unet_config(cfg: dict) -> dict:
+    "A UNet's keyword arguments back from JSON, which turns its tuples into lists."
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items()}
+
+# %% ../nbs/11_nets.ipynb #32a5d6cf
+def to_model_space(x, shape: tuple | None = None, name: str = "x") -> torch.Tensor:
+    "uint8 images -> float in [-1, 1]; float images are taken to be in [-1, 1]. Checks (B, C, H, W) against `shape` = (C, H, W) and finiteness."
+    x = torch.as_tensor(x)
+    if x.ndim != 4: raise ValueError(f"{name}: expected images of shape (B, C, H, W), got {tuple(x.shape)}")
+    if shape is not None and tuple(x.shape[1:]) != tuple(shape):
+        raise ValueError(f"{name}: expected images of shape (B, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
+    if x.dtype == torch.uint8: return x.float() / 127.5 - 1
+    if not x.is_floating_point(): raise ValueError(f"{name}: expected uint8 or float images, got {x.dtype}")
+    if not torch.isfinite(x).all(): raise ValueError(f"{name}: contains NaN or infinite values")
+    return x.float()
+
+def to_uint8(x) -> np.ndarray:
+    "Model-space images in [-1, 1] -> uint8 [0, 255] (clipped), as NumPy."
+    x = torch.as_tensor(x).detach().float().cpu()
+    return (127.5 * x + 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+
+# %% ../nbs/11_nets.ipynb #60368212
+def _pyramid(image_size: int, width: int, max_width: int, min_size: int, **counts) -> tuple[list[int], list[int], int]:
+    """The levels of the conv encoder and decoder: (sizes, channels, final size). Each level halves the map (rounding up) and
+    doubles the channels (up to `max_width`) until the map is <= `min_size` px. Checks `counts` and `width` as positive integers."""
+    for nm, v in {**counts, "width": width, "min_size": min_size}.items(): check_int(v, nm)
+    if image_size < 2 * min_size: raise ValueError(f"image_size: expected >= {2 * min_size} for min_size={min_size}, got {image_size}")
+    sizes, chans, s, c = [], [], image_size, width
+    while s > min_size:
+        sizes.append(s); chans.append(c); s, c = (s + 1) // 2, min(2 * c, max_width)
+    return sizes, chans, s
+
+class ConvEncoder(nn.Module):
+    "Image (B, C, H, W) in [-1, 1] -> (B, out_dim): stride-2 conv blocks until the map is <= `min_size` px, then a linear head."
+    def __init__(self, in_channels: int, image_size: int, out_dim: int, width: int = 32, max_width: int = 256, min_size: int = 4):
+        super().__init__()
+        _, chans, s = _pyramid(image_size, width, max_width, min_size, in_channels=in_channels, out_dim=out_dim)
+        layers, c_in = [], in_channels
+        for c in chans:
+            layers += [nn.Conv2d(c_in, c, 3, stride=2, padding=1), nn.GroupNorm(min(8, c), c), nn.SiLU()]
+            c_in = c
+        self.trunk = nn.Sequential(*layers)
+        self.in_channels, self.image_size, self.final_size, self.final_channels = in_channels, image_size, s, c_in
+        self.head = nn.Linear(c_in * s * s, out_dim)
+
+    def forward(self, x):
+        if x.ndim != 4 or x.shape[1:] != (self.in_channels, self.image_size, self.image_size):
+            raise ValueError(f"x: expected images of shape (B, {self.in_channels}, {self.image_size}, {self.image_size}), got {tuple(x.shape)}")
+        return self.head(self.trunk(x).flatten(1))
+
+# %% ../nbs/11_nets.ipynb #6a5d5369
+def coordinate_maps(image_size: int) -> torch.Tensor:
+    "(1, 2, H, H): the row and column coordinates in [-1, 1], the extra input channels of the spatially conditioned decoders."
+    g = torch.linspace(-1, 1, image_size)
+    return torch.stack(torch.meshgrid(g, g, indexing="ij"))[None]
+
+class ConvDecoder(nn.Module):
+    "(B, in_dim) -> image logits (B, C, H, H): the mirror of `ConvEncoder` (linear to the smallest map, then upsample + conv blocks)."
+    def __init__(self, in_dim: int, out_channels: int, image_size: int, width: int = 32, max_width: int = 256, min_size: int = 4):
+        super().__init__()
+        sizes, chans, s = _pyramid(image_size, width, max_width, min_size, in_dim=in_dim, out_channels=out_channels)
+        self.s0, self.c0 = s, chans[-1]
+        self.head = nn.Linear(in_dim, self.c0 * s * s)
+        blocks, c_in = [], self.c0
+        for size, c in zip(reversed(sizes), reversed(chans)):
+            blocks += [nn.Upsample(size=(size, size), mode="nearest"), nn.Conv2d(c_in, c, 3, padding=1), nn.GroupNorm(min(8, c), c), nn.SiLU()]
+            c_in = c
+        self.trunk = nn.Sequential(nn.SiLU(), *blocks)
+        self.out = nn.Conv2d(c_in, out_channels, 3, padding=1)
+
+    def forward(self, z):
+        return self.out(self.trunk(self.head(z).view(len(z), self.c0, self.s0, self.s0)))
+
+class AdditiveDecoder(nn.Module):
+    "logits = Σ_i D_i(z_i): one small `ConvDecoder` per causal variable's block, summed (CausalVAE's per-concept decoders)."
+    def __init__(self, n: int, width: int, out_channels: int, image_size: int, decoder_width: int = 8):
+        super().__init__()
+        self.n, self.width = n, width
+        self.parts = nn.ModuleList([ConvDecoder(width, out_channels, image_size, width=decoder_width) for _ in range(n)])
+
+    def components(self, z) -> list[torch.Tensor]:
+        "Each variable's logit map D_i(z_i)."
+        return [d(zi) for d, zi in zip(self.parts, z.split(self.width, 1))]
+
+    def forward(self, z):
+        return sum(self.components(z))
+
+def variation_l1(maps: list[torch.Tensor]) -> torch.Tensor:
+    "Σ_i mean over the batch of Σ_pixels |D_i(z_i) − batch mean of D_i|: how much, and where, each part changes the image."
+    return sum((m - m.mean(0, keepdim=True)).abs().flatten(1).sum(1).mean() for m in maps)

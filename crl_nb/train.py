@@ -16,7 +16,8 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset, default_collate
 
-from .core import CheckpointError, check_option, check_same_length, get_device, load_checkpoint, progress, save_checkpoint
+from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, get_device,
+                         load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
 __all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'Trainer']
@@ -82,17 +83,6 @@ def derive_seed(seed: int, stream: int, index: int) -> int:
     "A 63-bit seed for item `index` of random stream `stream` of run `seed` (hashed by NumPy's `SeedSequence`)."
     return int(np.random.SeedSequence([int(seed), int(stream), int(index)]).generate_state(1, np.uint64)[0] >> np.uint64(1))
 
-def _check_int(value, name: str, low: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
-    return int(value)
-
-def _check_number(value, name: str, low: float = 0.0, low_open: bool = False) -> float:
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < low or (low_open and value == low):
-        raise ValueError(f"{name}: expected a finite number {'>' if low_open else '>='} {low}, got {value!r}")
-    return float(value)
-
 def _to_device(batch, device: torch.device):
     if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
     if isinstance(batch, tuple): return tuple(_to_device(b, device) for b in batch)
@@ -128,29 +118,29 @@ class Trainer:
         if not isinstance(model, nn.Module): raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
         if not callable(loss_fn): raise ValueError("loss_fn: expected a callable loss_fn(model, batch, generator) -> scalar tensor")
         self.kind, self.data, self.n_data = _check_data(data)
-        self.batch_size = _check_int(batch_size, "batch_size")
+        self.batch_size = check_int(batch_size, "batch_size")
         if self.batch_size > self.n_data:
             raise ValueError(f"batch_size: {batch_size} is larger than the data ({self.n_data} samples); "
                              "the incomplete last batch is dropped, so no full batch could be drawn")
-        self.lr = _check_number(lr, "lr", low_open=True)
+        self.lr = check_number(lr, "lr", low_open=True)
         self.lr_schedule = check_option(lr_schedule, "lr_schedule", ["constant", "cosine", "linear"])
-        self.warmup_steps = _check_int(warmup_steps, "warmup_steps", low=0)
-        self.min_lr_ratio = _check_number(min_lr_ratio, "min_lr_ratio")
+        self.warmup_steps = check_int(warmup_steps, "warmup_steps", low=0)
+        self.min_lr_ratio = check_number(min_lr_ratio, "min_lr_ratio")
         if self.min_lr_ratio > 1: raise ValueError(f"min_lr_ratio: expected a number in [0, 1], got {min_lr_ratio}")
-        self.weight_decay = _check_number(weight_decay, "weight_decay")
+        self.weight_decay = check_number(weight_decay, "weight_decay")
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
             raise ValueError(f"betas: expected two numbers in [0, 1), got {betas!r}")
         self.betas = (float(betas[0]), float(betas[1]))
-        self.grad_clip = None if grad_clip is None else _check_number(grad_clip, "grad_clip", low_open=True)
+        self.grad_clip = None if grad_clip is None else check_number(grad_clip, "grad_clip", low_open=True)
         if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and not isinstance(ema_decay, bool) and 0 <= ema_decay <= 1):
             raise ValueError(f"ema_decay: expected a number in [0, 1] or None, got {ema_decay!r}")
         self.ema_decay = None if ema_decay is None else float(ema_decay)
-        self.max_steps = _check_int(max_steps, "max_steps", low=0)
-        self.ckpt_every = None if ckpt_every is None else _check_int(ckpt_every, "ckpt_every")
+        self.max_steps = check_int(max_steps, "max_steps", low=0)
+        self.ckpt_every = None if ckpt_every is None else check_int(ckpt_every, "ckpt_every")
         if self.ckpt_every is not None and ckpt_dir is None: raise ValueError("ckpt_every: set ckpt_dir as well, checkpoints need a folder")
         self.ckpt_dir = None if ckpt_dir is None else Path(ckpt_dir)
-        self.seed = _check_int(seed, "seed", low=0)
-        self.log_every = _check_int(log_every, "log_every")
+        self.seed = check_int(seed, "seed", low=0)
+        self.log_every = check_int(log_every, "log_every")
         self.device = get_device(device)
         if bf16 is None: bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
         elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
@@ -176,7 +166,7 @@ class Trainer:
 
     def batch_indices(self, step: int) -> torch.Tensor:
         "Indices (CPU, int64) of the samples in the batch of `step` (1-based), a function of `(seed, step)` only."
-        step = _check_int(step, "step")
+        step = check_int(step, "step")
         epoch, pos = divmod(step - 1, self.steps_per_epoch)
         if self._perm_cache[0] != epoch:
             g = torch.Generator().manual_seed(derive_seed(self.seed, 0, epoch))
@@ -244,7 +234,7 @@ class Trainer:
         "Train to `max_steps` (or `steps` more); `resume=True` first loads `ckpt_dir/last.pt` ('auto': if it exists)."
         check_option(resume, "resume", [False, True, "auto"])
         if resume is True or (resume == "auto" and self.ckpt_path is not None and self.ckpt_path.exists()): self.load()
-        target = self.max_steps if steps is None else self.step + _check_int(steps, "steps", low=0)
+        target = self.max_steps if steps is None else self.step + check_int(steps, "steps", low=0)
         if target <= self.step: return self.history
         bar = progress(range(self.step + 1, target + 1), total=target, initial=self.step, desc="train")
         try:

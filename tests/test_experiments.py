@@ -92,7 +92,7 @@ def test_reproduce_and_report(smoke_runs):
     report = tmp_path / "report"
     md = (report / "report.md").read_text()
     assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md
-    # a target whose experiment notebook does not exist yet is listed as pending (every one exists now; 41_report tests the pending row)
+    # a target whose experiment notebook does not exist yet is listed as pending (every one exists now; 80_report tests the pending row)
     from crl_nb.report import TARGETS
     missing = {t["experiment"] for t in TARGETS} - {p.stem for p in (ROOT / "nbs" / "experiments").glob("*.ipynb")}
     assert ("pending: experiment not written yet" in md) == bool(missing)

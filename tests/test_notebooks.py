@@ -22,7 +22,7 @@ NOTEBOOKS = sorted(p for p in NBS.rglob("*.ipynb") if not _skipped(p))
 
 def test_there_are_notebooks():
     names = {p.name for p in NOTEBOOKS}
-    assert {"00_core.ipynb", "01_graphs.ipynb", "02_scm.ipynb", "03_metrics.ipynb", "40_runner.ipynb"} <= names
+    assert {"00_core.ipynb", "01_graphs.ipynb", "02_scm.ipynb", "03_metrics.ipynb", "70_runner.ipynb"} <= names
     assert not any("experiments" in p.parts or "reports" in p.parts for p in NOTEBOOKS)
 
 

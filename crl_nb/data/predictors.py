@@ -58,6 +58,12 @@ class Predictor(nn.Module):
         return torch.cat(out).cpu().numpy()
 
 # %% ../../nbs/26_predictors.ipynb #e2d98493
+def _seeded(seed, cls, *args):
+    "Build `cls(*args)` with its initial weights drawn from `seed`, leaving the global torch RNG as it was."
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return cls(*args)
+
 def train_predictor(x_train, y_train, kind: str = "regressor", n_classes: int = 0, steps: int = 1000, batch_size: int = 64,
                     lr: float = 2e-3, width: int = 32, seed: int = 0, device=None) -> Predictor:
     "Train one anti-causal predictor on images `x_train` (N, C, H, W) and factor values `y_train` (N,)."
@@ -67,11 +73,11 @@ def train_predictor(x_train, y_train, kind: str = "regressor", n_classes: int = 
     if kind == "regressor":
         y = y_train.double(); mean, std = y.mean().item(), max(y.std().item(), 1e-8)
         target = ((y - mean) / std).float()
-        model = Predictor(x_train.shape[1], "regressor", 0, mean, std, width)
+        model = _seeded(seed, Predictor, x_train.shape[1], "regressor", 0, mean, std, width)
         loss_fn = lambda m, b, g: F.mse_loss(m(b[0])[:, 0], b[1])
     else:
         target = y_train.long()
-        model = Predictor(x_train.shape[1], "classifier", n_classes, 0.0, 1.0, width)
+        model = _seeded(seed, Predictor, x_train.shape[1], "classifier", n_classes, 0.0, 1.0, width)
         loss_fn = lambda m, b, g: F.cross_entropy(m(b[0]), b[1])
     Trainer(model, loss_fn, (x_train, target), batch_size=min(batch_size, len(x_train)), lr=lr, max_steps=steps,
             ema_decay=None, seed=seed, device=device, lr_schedule="cosine", warmup_steps=min(50, steps // 10)).fit()
@@ -99,7 +105,7 @@ def dataset_predictors(data, discrete: dict | None = None, steps: int = 1000, ba
     tr, te = data._index("train"), data._index("test")
     X, Y = data.arrays[image_key], np.asarray(data.arrays[factor_key]).reshape(len(data), -1)
     cache_dir = Path(cache_dir) if cache_dir is not None else (data.cache_path.parent if data.cache_path else Path("data/cache")) / "predictors"
-    settings = dict(steps=steps, batch_size=batch_size, lr=lr, width=width, seed=seed)
+    settings = dict(steps=steps, batch_size=batch_size, lr=lr, width=width, seed=seed, init="seeded")
     out = {}
     for j, name in enumerate(names):
         kind = "classifier" if name in discrete else "regressor"

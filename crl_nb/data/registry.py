@@ -120,7 +120,7 @@ def random_split(n: int, rng, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
 def _cache_dir(cache_dir=None) -> Path:
     if cache_dir is not None: return Path(cache_dir)
     try:
-        from crl_nb.runner import project_root
+        from crl_nb.core import project_root
         return project_root() / "data" / "cache"
     except FileNotFoundError:
         return Path.home() / ".cache" / "crl_nb"

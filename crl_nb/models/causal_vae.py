@@ -14,16 +14,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import check_option, get_device, load_configured, save_configured
+from ..core import check_int, check_number, check_option, get_device, load_configured, save_configured
 from ..graphs import check_dag, parents, shd, topological_order
-from .causaldiffae import (AdditiveDecoder, Benchmark, CausalLayer, ConvDecoder, ConvEncoder, LabelledLatents, gamma_at,
-                                         gaussian_kl, variation_l1)
-from ..train import Trainer, _check_int, _check_number
+from .causal_layers import CausalLayer, LabelledLatents, gamma_at, gaussian_kl
+from ..nets import AdditiveDecoder, ConvDecoder, ConvEncoder, variation_l1
+from ..train import Trainer
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DECODER_KINDS', 'to_unit', 'LinearSCMLayer', 'FlowLayer', 'CausalVAE', 'train_causal_vae',
-           'counterfactual', 'save_model', 'load_model', 'mechanism_predictions', 'mechanism_check', 'benchmark',
-           'experiment_profiles', 'plot_training_curves', 'plot_icm']
+           'counterfactual', 'save_model', 'load_model', 'mechanism_predictions', 'mechanism_check']
 
 # %% ../../nbs/36_causal_vae.ipynb #0a929908
 def to_unit(x, shape: tuple, name: str = "x") -> torch.Tensor:
@@ -57,7 +56,7 @@ class LinearSCMLayer(nn.Module):
     "CausalVAE's causal layer: z = (I − Aᵀ)⁻¹ε with a learned A, and the mask layer z_i = g_i(A_{:,i} ∘ z) + ε_i for generation and do()."
     def __init__(self, n: int, width: int, hidden: int = 64):
         super().__init__()
-        self.n, self.width = _check_int(n, "n"), _check_int(width, "width")
+        self.n, self.width = check_int(n, "n"), check_int(width, "width")
         self.A = nn.Parameter(torch.zeros(n, n))
         self.register_buffer("offdiag", 1 - torch.eye(n))
         self.g = nn.ModuleList([nn.Sequential(nn.Linear(n * width, hidden), nn.SiLU(), nn.Linear(hidden, width)) for _ in range(n)])
@@ -106,7 +105,7 @@ class FlowLayer(nn.Module):
     def __init__(self, graph, width: int, hidden: int = 64, flow: str = "sinh_arcsinh"):
         super().__init__()
         A = check_dag(np.asarray(graph), "graph")
-        self.n, self.width, self.flow = len(A), _check_int(width, "width"), check_option(flow, "flow", ["sinh_arcsinh", "affine"])
+        self.n, self.width, self.flow = len(A), check_int(width, "width"), check_option(flow, "flow", ["sinh_arcsinh", "affine"])
         self.order = topological_order(A); self.parent_lists = [parents(A, i) for i in range(self.n)]
         self.n_par = 4 if flow == "sinh_arcsinh" else 2
         self.cond, self.root = nn.ModuleDict(), nn.ParameterDict()
@@ -176,10 +175,10 @@ class CausalVAE(LabelledLatents, nn.Module):
         self.variant = check_option(variant, "variant", list(VARIANTS))
         self.decoder_kind = check_option(decoder, "decoder", list(DECODER_KINDS))
         C, H, A = self._setup_variables(image_shape, graph, factor_names)
-        self.width = _check_int(latent_width, "latent_width"); self.latent_dim = self.n * self.width
-        self.label_sigma = _check_number(label_sigma, "label_sigma", low_open=True)
-        self.dag_weight, self.label_scm_weight = _check_number(dag_weight, "dag_weight"), _check_number(label_scm_weight, "label_scm_weight")
-        self.sparsity = _check_number(sparsity, "sparsity")
+        self.width = check_int(latent_width, "latent_width"); self.latent_dim = self.n * self.width
+        self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
+        self.dag_weight, self.label_scm_weight = check_number(dag_weight, "dag_weight"), check_number(label_scm_weight, "label_scm_weight")
+        self.sparsity = check_number(sparsity, "sparsity")
         self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["mean", "sample"])
         if sparsity > 0 and decoder != "additive": raise ValueError("sparsity: the part-variation penalty needs decoder='additive'")
         self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), variant=variant, latent_width=latent_width, hidden=hidden,
@@ -324,6 +323,13 @@ def load_model(path, device=None) -> CausalVAE:
     "Rebuild a `CausalVAE` from `save_model`'s file; a foreign or corrupt file raises `CheckpointError`."
     return load_configured(path, CausalVAE, "CausalVAE", device)
 
+# %% ../../nbs/36_causal_vae.ipynb #c82c080a
+def _counterfactual_method(self, x, do=None, y=None) -> np.ndarray:
+    "The interface of `crl_nb.evaluation`: counterfactual uint8 images of `x` under `do` (`y` is not needed: z carries the factual values)."
+    return counterfactual(self, x, do)
+
+CausalVAE.counterfactual = _counterfactual_method
+
 # %% ../../nbs/36_causal_vae.ipynb #1a41f50b
 @torch.no_grad()
 def mechanism_predictions(model: CausalVAE, eps: torch.Tensor, z_new: torch.Tensor) -> torch.Tensor:
@@ -349,109 +355,3 @@ def mechanism_check(model: CausalVAE, task, plan: dict, oracles: dict, n_images:
     out = mechanism_invariance(z.cpu().numpy(), z_do, z_pred, task.graph, width=model.width)
     out["n_images"] = k
     return out
-
-# %% ../../nbs/36_causal_vae.ipynb #cea48f2b
-def benchmark(task, variants=tuple(VARIANTS), steps: int = 1000, batch_size: int = 64, lr: float = 1e-3, latent_width: int = 4,
-              hidden: int = 64, encoder_width: int = 32, decoder: str = "joint", decoder_width: int = 32, label_sigma: float = 0.1,
-              anneal: float = 0.25, flow: str = "sinh_arcsinh", sparsity: float = 0.0, n_test: int = 200, measurer_steps: int = 600, n_composition: int = 16,
-              n_images: int = 8, seed: int = 0, device=None, ckpt_dir=None, log=print) -> Benchmark:
-    "Train each causal VAE `variant` on `task` under one budget and score it against the oracle (the CausalDiffAE notebooks' measures)."
-    from crl_nb.counterfactuals import (composition, draw_interventions, oracle_counterfactuals, resolution, reversibility,
-                                        score_counterfactuals, train_measurers)
-    from crl_nb.models.causaldiffae import _dci, _strip
-    for v in variants: check_option(v, "variants", list(VARIANTS))
-    device = get_device(device); t_all = time.perf_counter()
-    metrics = {"task": task.config(), "config": dict(variants=list(variants), steps=steps, batch_size=batch_size, lr=lr, latent_width=latent_width,
-               hidden=hidden, encoder_width=encoder_width, decoder=decoder, decoder_width=decoder_width, label_sigma=label_sigma, anneal=anneal,
-               flow=flow, sparsity=sparsity, n_test=n_test, measurer_steps=measurer_steps, n_composition=n_composition, seed=seed, device=str(device))}
-    t0 = time.perf_counter()
-    meas = train_measurers(task, steps=measurer_steps, seed=seed, device=device)
-    metrics["measurers"] = {name: {**v["score"], "resolution_normalised": resolution(meas, task)[name]} for name, v in meas.items()}
-    plan = draw_interventions(task, n_test=n_test, seed=seed + 1)     # the CausalDiffAE benchmark's plan: same images and values
-    oracles = oracle_counterfactuals(task, plan)
-    oracle_score = score_counterfactuals(lambda x, y, j, v: x if j is None else oracles[task.factor_names[j]][1], task, plan, oracles, meas)
-    metrics["oracle"] = _strip(oracle_score); metrics["setup_seconds"] = time.perf_counter() - t0
-    log(f"measurers and oracle ready in {metrics['setup_seconds']:.0f}s; oracle effectiveness floor {oracle_score['effectiveness_mean']:.3f}")
-    k = min(n_images, n_test)
-    images = {"x": task.x[plan["idx"][:k]], "oracle": {n: oracles[n][1][:k] for n in task.factor_names}}
-    tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
-    models, metrics["models"] = {}, {}
-    for v in variants:
-        torch.manual_seed(seed)
-        model = CausalVAE(task.image_shape, task.graph, v, latent_width=latent_width, hidden=hidden, encoder_width=encoder_width, decoder=decoder,
-                          decoder_width=decoder_width, label_sigma=label_sigma, flow=flow, sparsity=sparsity, factor_names=task.factor_names).to(device)
-        hist = train_causal_vae(model, X, Y, steps=steps, batch_size=batch_size, lr=lr, anneal=anneal, seed=seed, device=device)
-        if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{v}.pt", task=task.name, steps=steps)
-        entry = {"train_seconds": hist.pop("seconds"), "history": hist, "n_params": sum(p.numel() for p in model.parameters()), "dci": _dci(model, task)}
-        t1 = time.perf_counter()
-        score = score_counterfactuals(lambda x, y, j, val: counterfactual(model, x, {} if j is None else {j: val}), task, plan, oracles, meas)
-        entry.update(_strip(score))
-        idx = plan["idx"][:n_composition]; xc = task.x[idx]; yc = task.normalise(task.factors[idx])
-        cf = lambda x, y, do: counterfactual(model, x, do)
-        entry["composition"] = composition(cf, xc, yc, m=(1, 10))
-        entry["reversibility"] = {name: reversibility(cf, xc, yc, j, task.normalise_one(name, plan["values"][name][:n_composition]), cycles=5)
-                                  for j, name in enumerate(task.factor_names)}
-        entry["icm"] = mechanism_check(model, task, plan, oracles)
-        entry["eval_seconds"] = time.perf_counter() - t1
-        if v == "causalvae":
-            A_hat = model.layer.graph(0.1)
-            entry["graph"] = {"adjacency": model.layer.adjacency.detach().cpu().numpy().round(4).tolist(), "graph_at_0.1": A_hat.tolist(),
-                              "shd": int(shd(np.asarray(task.graph), A_hat)), "dag_penalty": float(model.layer.dag_penalty())}
-        images[v] = {n: im[:k] for n, im in score["images"].items()}
-        metrics["models"][v] = entry; models[v] = model
-        log(f"{VARIANTS[v]}: trained {steps} steps in {entry['train_seconds']:.0f}s; DCI-D {entry['dci']['disentanglement']:.3f}, "
-            f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, consistent {entry['consistent']}, "
-            f"ICM score {entry['icm']['icm_score']:.3f}")
-    metrics["seconds"] = time.perf_counter() - t_all
-    return Benchmark(metrics, images, models)
-
-# %% ../../nbs/36_causal_vae.ipynb #b0399590
-_DATA = {"morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000), "paper": dict(n=5000)},
-         "pendulum": {"smoke": dict(size=32, mode="random", n=300), "quick": dict(size=32, mode="grid", n=1000), "paper": dict(size=64, mode="grid", n=1000)},
-         "circuit": {"smoke": dict(n=300, size=32), "quick": dict(n=3000, size=32), "paper": dict(n=10000, size=64)}}
-_DECODER = {"morphomnist": dict(decoder="joint", decoder_width=16, sparsity=0.0),
-            "pendulum": dict(decoder="additive", decoder_width=8, sparsity=0.01), "circuit": dict(decoder="additive", decoder_width=8, sparsity=0.01)}
-_RUN = {"smoke": dict(steps=20, batch_size=16, lr=1e-3, latent_width=2, encoder_width=8, n_test=16, measurer_steps=60, n_composition=2),
-        "quick": dict(steps=1000, batch_size=64, lr=1e-3, latent_width=4, encoder_width=32, measurer_steps=600, n_composition=8),
-        "paper": dict(steps=20000, batch_size=64, lr=5e-4, latent_width=4, encoder_width=32, n_test=500, measurer_steps=3000, n_composition=64)}
-_N_TEST_QUICK = {"morphomnist": 200, "pendulum": 100, "circuit": 100}     # = the CausalDiffAE quick profile's
-
-def experiment_profiles(dataset: str) -> dict:
-    "{profile: settings} of the causal VAE experiment on `dataset`: the task's data parameters, the decoder and the training budget."
-    check_option(dataset, "dataset", list(_DATA))
-    out = {}
-    for p in _RUN:
-        s = {**_RUN[p], **_DECODER[dataset], **_DATA[dataset][p]}
-        if p == "smoke": s["decoder_width"] = 8
-        if p == "quick": s["n_test"] = _N_TEST_QUICK[dataset]
-        out[p] = s
-    return out
-
-# %% ../../nbs/36_causal_vae.ipynb #e8fc97f6
-def plot_training_curves(metrics: dict):
-    "Reconstruction and prior terms of each variant against the step."
-    import matplotlib.pyplot as plt
-    from crl_nb.models.causaldiffae import _smooth
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
-    for v, e in metrics["models"].items():
-        h = e["history"]
-        for ax, key in zip(axes, ("rec", "kl_exo", "kl_label")): ax.plot(_smooth(h[key]), label=VARIANTS[v])
-    for ax, title in zip(axes, ("reconstruction (nats per image)", "mechanisms' prior term", "label prior term")):
-        ax.set(xlabel="step", title=title, yscale="symlog"); ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-def plot_icm(metrics: dict):
-    "The ICM check of each variant: latent change and mechanism error per (intervened, variable), in std units of z_i."
-    import matplotlib.pyplot as plt
-    names = metrics["task"]["factor_names"]; ms = metrics["models"]
-    fig, axes = plt.subplots(2, len(ms), figsize=(3.2 * len(ms), 6), squeeze=False)
-    for c, (v, e) in enumerate(ms.items()):
-        for r, key in enumerate(("latent_change", "mechanism_error")):
-            ax = axes[r, c]; M = np.asarray(e["icm"][key])
-            im = ax.imshow(M, cmap="viridis", vmin=0, vmax=max(1e-6, float(np.max([np.max(np.asarray(x["icm"][key])) for x in ms.values()]))))
-            for (i, j), val in np.ndenumerate(M): ax.text(j, i, f"{val:.2f}", ha="center", va="center", fontsize=7, color="w")
-            ax.set_xticks(range(len(names)), names, rotation=45, fontsize=7); ax.set_yticks(range(len(names)), [f"do({n})" for n in names], fontsize=7)
-            ax.set_title(f"{VARIANTS[v]}: {'|z′ − z|' if r == 0 else '|z′ − h(ε̂; z′_pa)|'} / std(z)", fontsize=9)
-    fig.tight_layout()
-    return fig

@@ -5,7 +5,6 @@
 # %% ../../nbs/34_causaldiffae.ipynb #f130547e
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from pathlib import Path
@@ -16,140 +15,24 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import CheckpointError, check_option, get_device, load_configured, save_configured
+from ..core import (check_int, check_number, check_option, CheckpointError, content_key, get_device,
+                         load_configured, save_configured)
 from ..diffusion import cfg_eps, ddim_invert, ddim_sample, ddim_timesteps, make_schedule, model_eps
 from ..graphs import check_dag, parents, topological_order
-from ..nets import Conditioned, UNet
-from ..train import Trainer, _check_int, _check_number
+from .causal_layers import CausalLayer, LabelledLatents, gamma_at, gaussian_kl
+from ..nets import (AdditiveDecoder, Conditioned, ConvEncoder, UNET_DEFAULTS, UNet, coordinate_maps, to_model_space,
+                        to_uint8, unet_config, variation_l1)
+from ..train import Trainer
 
 # %% auto #0
-__all__ = ['UNET_DEFAULTS', 'KINDS', 'QUICK', 'DECODERS', 'to_model_space', 'to_uint8', 'ConvEncoder', 'CausalLayer',
-           'coordinate_maps', 'SpatialConditionDecoder', 'PartMapDecoder', 'ConvDecoder', 'AdditiveDecoder',
-           'variation_l1', 'AdditiveMeanDecoder', 'gaussian_kl', 'LabelledLatents', 'CausalDiffAE', 'TrainResult',
-           'gamma_at', 'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual',
-           'save_model', 'load_model', 'Benchmark', 'benchmark', 'experiment_profiles', 'plot_training_curves',
-           'plot_omega_sweep']
-
-# %% ../../nbs/34_causaldiffae.ipynb #32a5d6cf
-def to_model_space(x, shape: tuple | None = None, name: str = "x") -> torch.Tensor:
-    "uint8 images -> float in [-1, 1]; float images are taken to be in [-1, 1]. Checks (B, C, H, W) against `shape` = (C, H, W) and finiteness."
-    x = torch.as_tensor(x)
-    if x.ndim != 4: raise ValueError(f"{name}: expected images of shape (B, C, H, W), got {tuple(x.shape)}")
-    if shape is not None and tuple(x.shape[1:]) != tuple(shape):
-        raise ValueError(f"{name}: expected images of shape (B, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
-    if x.dtype == torch.uint8: return x.float() / 127.5 - 1
-    if not x.is_floating_point(): raise ValueError(f"{name}: expected uint8 or float images, got {x.dtype}")
-    if not torch.isfinite(x).all(): raise ValueError(f"{name}: contains NaN or infinite values")
-    return x.float()
-
-def to_uint8(x) -> np.ndarray:
-    "Model-space images in [-1, 1] -> uint8 [0, 255] (clipped), as NumPy."
-    x = torch.as_tensor(x).detach().float().cpu()
-    return (127.5 * x + 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
-
-# %% ../../nbs/34_causaldiffae.ipynb #60368212
-def _pyramid(image_size: int, width: int, max_width: int, min_size: int, **counts) -> tuple[list[int], list[int], int]:
-    """The levels of the conv encoder and decoder: (sizes, channels, final size). Each level halves the map (rounding up) and
-    doubles the channels (up to `max_width`) until the map is <= `min_size` px. Checks `counts` and `width` as positive integers."""
-    for nm, v in {**counts, "width": width, "min_size": min_size}.items(): _check_int(v, nm)
-    if image_size < 2 * min_size: raise ValueError(f"image_size: expected >= {2 * min_size} for min_size={min_size}, got {image_size}")
-    sizes, chans, s, c = [], [], image_size, width
-    while s > min_size:
-        sizes.append(s); chans.append(c); s, c = (s + 1) // 2, min(2 * c, max_width)
-    return sizes, chans, s
-
-class ConvEncoder(nn.Module):
-    "Image (B, C, H, W) in [-1, 1] -> (B, out_dim): stride-2 conv blocks until the map is <= `min_size` px, then a linear head."
-    def __init__(self, in_channels: int, image_size: int, out_dim: int, width: int = 32, max_width: int = 256, min_size: int = 4):
-        super().__init__()
-        _, chans, s = _pyramid(image_size, width, max_width, min_size, in_channels=in_channels, out_dim=out_dim)
-        layers, c_in = [], in_channels
-        for c in chans:
-            layers += [nn.Conv2d(c_in, c, 3, stride=2, padding=1), nn.GroupNorm(min(8, c), c), nn.SiLU()]
-            c_in = c
-        self.trunk = nn.Sequential(*layers)
-        self.in_channels, self.image_size, self.final_size, self.final_channels = in_channels, image_size, s, c_in
-        self.head = nn.Linear(c_in * s * s, out_dim)
-
-    def forward(self, x):
-        if x.ndim != 4 or x.shape[1:] != (self.in_channels, self.image_size, self.image_size):
-            raise ValueError(f"x: expected images of shape (B, {self.in_channels}, {self.image_size}, {self.image_size}), got {tuple(x.shape)}")
-        return self.head(self.trunk(x).flatten(1))
-
-# %% ../../nbs/34_causaldiffae.ipynb #c773530c
-class CausalLayer(nn.Module):
-    "z_i = f_i(z_pa(i)) + u_i over a known DAG in topological order (`mechanism='u_sum'`: f_i(Σ_{j∈pa(i)} u_j) + u_i, the official code's form)."
-    def __init__(self, graph, width: int, hidden: int = 64, mechanism: str = "z"):
-        super().__init__()
-        A = check_dag(np.asarray(graph), "graph")
-        self.n, self.width = len(A), _check_int(width, "width")
-        self.mechanism = check_option(mechanism, "mechanism", ["z", "u_sum"])
-        self.register_buffer("graph", torch.as_tensor(A, dtype=torch.long))
-        self.order = topological_order(A)
-        self.parent_lists = [parents(A, i) for i in range(self.n)]
-        self.f = nn.ModuleDict({str(i): nn.Sequential(nn.Linear(width * (len(pa) if mechanism == "z" else 1), hidden), nn.SiLU(),
-                                                      nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, width))
-                                for i, pa in enumerate(self.parent_lists) if pa})
-
-    def _value(self, v, B, like):
-        v = torch.as_tensor(v, dtype=like.dtype, device=like.device)
-        if v.ndim == 0: v = v.expand(B)
-        if v.shape == (B,): return v[:, None].expand(B, self.width)
-        if v.shape == (B, self.width): return v
-        raise ValueError(f"do: a value must be a scalar, ({B},) or ({B}, {self.width}), got {tuple(v.shape)}")
-
-    def _check_do(self, do):
-        do = dict(do or {})
-        bad = [k for k in do if not isinstance(k, (int, np.integer)) or not 0 <= k < self.n]
-        if bad: raise ValueError(f"do: keys must be variable indices in [0, {self.n - 1}], got {bad}")
-        return do
-
-    def structural(self, u, do=None) -> tuple[torch.Tensor, torch.Tensor]:
-        "(z, m): latents (B, n·width) and mechanism outputs m_i = f_i(·) (zeros for roots and intervened variables)."
-        if u.ndim != 2 or u.shape[1] != self.n * self.width:
-            raise ValueError(f"u: expected shape (B, {self.n * self.width}), got {tuple(u.shape)}")
-        do = self._check_do(do)
-        B = len(u)
-        ub = list(u.split(self.width, dim=1))
-        ue, z, m = list(ub), [None] * self.n, [torch.zeros_like(ub[0]) for _ in range(self.n)]
-        for i in self.order:
-            pa = self.parent_lists[i]
-            if pa:
-                inp = torch.cat([z[j] for j in pa], 1) if self.mechanism == "z" else sum(ue[j] for j in pa)
-                mech = self.f[str(i)](inp)
-            else: mech = torch.zeros_like(ub[i])
-            if i in do:
-                z[i] = self._value(do[i], B, u)
-                ue[i] = z[i] - mech          # the noise that would have produced the intervened value (used by 'u_sum')
-            else:
-                z[i] = mech + ub[i]; m[i] = mech
-        return torch.cat(z, 1), torch.cat(m, 1)
-
-    def forward(self, u, do=None) -> torch.Tensor:
-        "Latents z (B, n·width) from exogenous u, with interventions `do` {index: value}."
-        return self.structural(u, do)[0]
-
-    def abduct(self, z) -> tuple[torch.Tensor, torch.Tensor]:
-        "(u, m): the exogenous noise that produces `z` (u_i = z_i − f_i(·), in topological order) and the mechanism outputs."
-        if z.ndim != 2 or z.shape[1] != self.n * self.width:
-            raise ValueError(f"z: expected shape (B, {self.n * self.width}), got {tuple(z.shape)}")
-        zb = list(z.split(self.width, dim=1))
-        u, m = [None] * self.n, [torch.zeros_like(zb[0]) for _ in range(self.n)]
-        for i in self.order:
-            pa = self.parent_lists[i]
-            if pa: m[i] = self.f[str(i)](torch.cat([zb[j] for j in pa], 1) if self.mechanism == "z" else sum(u[j] for j in pa))
-            u[i] = zb[i] - m[i]
-        return torch.cat(u, 1), torch.cat(m, 1)
+__all__ = ['KINDS', 'SpatialConditionDecoder', 'PartMapDecoder', 'AdditiveMeanDecoder', 'CausalDiffAE', 'TrainResult',
+           'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual', 'CausalDiffAEPipeline',
+           'save_model', 'load_model']
 
 # %% ../../nbs/34_causaldiffae.ipynb #5a062e5d
 def _batch_size(cond, cond_mask, B: int | None) -> int:
     "The batch size of a decoder call: `B` if given, else the condition's or the mask's length, else 1."
     return B if B is not None else len(cond) if cond is not None else len(cond_mask) if cond_mask is not None else 1
-
-def coordinate_maps(image_size: int) -> torch.Tensor:
-    "(1, 2, H, H): the row and column coordinates in [-1, 1], the extra input channels of the spatially conditioned decoders."
-    g = torch.linspace(-1, 1, image_size)
-    return torch.stack(torch.meshgrid(g, g, indexing="ij"))[None]
 
 class SpatialConditionDecoder(nn.Module):
     """A conditional UNet that also sees its condition as image channels: the (resolved) condition tiled over the image and two
@@ -209,41 +92,7 @@ class PartMapDecoder(Conditioned):
         m = self.maps(cond, cond_mask, B)
         return self.unet(torch.cat([x, m.to(x.dtype), self.coords.expand(B, 2, H, W).to(x.dtype)], 1), t)
 
-class ConvDecoder(nn.Module):
-    "(B, in_dim) -> image logits (B, C, H, H): the mirror of `ConvEncoder` (linear to the smallest map, then upsample + conv blocks)."
-    def __init__(self, in_dim: int, out_channels: int, image_size: int, width: int = 32, max_width: int = 256, min_size: int = 4):
-        super().__init__()
-        sizes, chans, s = _pyramid(image_size, width, max_width, min_size, in_dim=in_dim, out_channels=out_channels)
-        self.s0, self.c0 = s, chans[-1]
-        self.head = nn.Linear(in_dim, self.c0 * s * s)
-        blocks, c_in = [], self.c0
-        for size, c in zip(reversed(sizes), reversed(chans)):
-            blocks += [nn.Upsample(size=(size, size), mode="nearest"), nn.Conv2d(c_in, c, 3, padding=1), nn.GroupNorm(min(8, c), c), nn.SiLU()]
-            c_in = c
-        self.trunk = nn.Sequential(nn.SiLU(), *blocks)
-        self.out = nn.Conv2d(c_in, out_channels, 3, padding=1)
-
-    def forward(self, z):
-        return self.out(self.trunk(self.head(z).view(len(z), self.c0, self.s0, self.s0)))
-
-class AdditiveDecoder(nn.Module):
-    "logits = Σ_i D_i(z_i): one small `ConvDecoder` per causal variable's block, summed (CausalVAE's per-concept decoders)."
-    def __init__(self, n: int, width: int, out_channels: int, image_size: int, decoder_width: int = 8):
-        super().__init__()
-        self.n, self.width = n, width
-        self.parts = nn.ModuleList([ConvDecoder(width, out_channels, image_size, width=decoder_width) for _ in range(n)])
-
-    def components(self, z) -> list[torch.Tensor]:
-        "Each variable's logit map D_i(z_i)."
-        return [d(zi) for d, zi in zip(self.parts, z.split(self.width, 1))]
-
-    def forward(self, z):
-        return sum(self.components(z))
-
-def variation_l1(maps: list[torch.Tensor]) -> torch.Tensor:
-    "Σ_i mean over the batch of Σ_pixels |D_i(z_i) − batch mean of D_i|: how much, and where, each part changes the image."
-    return sum((m - m.mean(0, keepdim=True)).abs().flatten(1).sum(1).mean() for m in maps)
-
+# %% ../../nbs/34_causaldiffae.ipynb #47a7cfdd
 class AdditiveMeanDecoder(Conditioned):
     """Diffusion of the residual about an additive per-variable mean image. Block i of the condition is drawn by its own small
     `ConvDecoder` D_i, and the mean image is μ(c) = tanh(½ Σ_i D_i(c_i)) in model space (the sigmoid of the summed logits, on
@@ -255,7 +104,7 @@ class AdditiveMeanDecoder(Conditioned):
         super().__init__()
         self.in_channels, self.n, self.width, self.cond_dim, self.image_size = in_channels, n, width, n * width, image_size
         self.condition_residual = bool(condition_residual)
-        self.mean_decoder = AdditiveDecoder(n, width, in_channels, image_size, decoder_width=_check_int(mean_width, "mean_width"))
+        self.mean_decoder = AdditiveDecoder(n, width, in_channels, image_size, decoder_width=check_int(mean_width, "mean_width"))
         self.unet = UNet((2 * in_channels + 2) if condition_residual else in_channels, cond_dim=0, image_size=image_size,
                          out_channels=in_channels, **unet_kw)
         self.null_cond = nn.Parameter(torch.zeros(self.cond_dim))        # the learned null condition (condition dropout, guidance)
@@ -283,63 +132,8 @@ class AdditiveMeanDecoder(Conditioned):
         mu = self.mean(cond, cond_mask, B, frozen=True)
         return self.unet(torch.cat([x, mu.to(x.dtype), self.coords.expand(B, 2, H, W).to(x.dtype)], 1), t)
 
-UNET_DEFAULTS = dict(model_channels=16, channel_mult=(1, 2), num_res_blocks=1, attention_resolutions=())
+# %% ../../nbs/34_causaldiffae.ipynb #89dc9562
 KINDS = ("causal", "diffae", "label")
-
-def gaussian_kl(mean, logvar, prior_mean=0.0, prior_var: float = 1.0) -> torch.Tensor:
-    "KL(N(mean, e^logvar) || N(prior_mean, prior_var)) per element."
-    return 0.5 * (logvar.exp() / prior_var + (mean - prior_mean) ** 2 / prior_var - 1.0 - logvar + math.log(prior_var))
-
-class LabelledLatents:
-    """Mixin for models whose latent blocks are tied to labelled causal variables: labels are standardised inside the model
-    (`label_loc`, `label_scale` buffers) and `do` maps {index or name: value in the task's normalised units} to validated tensors.
-    `_setup_variables` checks and stores the image shape, the DAG and the variables' names, and registers the label buffers."""
-    def _setup_variables(self, image_shape, graph, factor_names=None) -> tuple[int, int, np.ndarray]:
-        "Check (C, H, H) images and an acyclic `graph`; set `n`, `factor_names`, `image_shape` and the buffers; returns (C, H, A)."
-        if len(image_shape) != 3 or image_shape[1] != image_shape[2]:
-            raise ValueError(f"image_shape: expected (C, H, H) with square images, got {tuple(image_shape)}")
-        C, H, _ = (int(s) for s in image_shape)
-        A = check_dag(np.asarray(graph), "graph")
-        self.n, self.image_shape = len(A), (C, H, H)
-        self.factor_names = list(factor_names) if factor_names is not None else [f"z{i}" for i in range(self.n)]
-        if len(self.factor_names) != self.n: raise ValueError(f"factor_names: expected {self.n} names, got {len(self.factor_names)}")
-        self.register_buffer("graph", torch.as_tensor(A, dtype=torch.long))
-        self.register_buffer("label_loc", torch.zeros(self.n)); self.register_buffer("label_scale", torch.ones(self.n))
-        return C, H, A
-
-    @property
-    def device(self) -> torch.device: return self.graph.device
-
-    def labels(self, y, B: int) -> torch.Tensor:
-        "Validated (B, n) normalised labels on the model's device."
-        y = torch.as_tensor(y, dtype=torch.float32, device=self.device)
-        if y.shape != (B, self.n): raise ValueError(f"y: expected normalised labels of shape ({B}, {self.n}), got {tuple(y.shape)}")
-        if not torch.isfinite(y).all(): raise ValueError("y: contains NaN or infinite values")
-        return y
-
-    def set_label_scale(self, y) -> "LabelledLatents":
-        "Standardise labels inside the model: ỹ ↦ (ỹ − mean) / std per variable, from (labelled) training labels `y`."
-        y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
-        if y.ndim != 2 or y.shape[1] != self.n or len(y) < 2: raise ValueError(f"y: expected labels of shape (N >= 2, {self.n}), got {tuple(y.shape)}")
-        self.label_loc.copy_(y.mean(0).float()); self.label_scale.copy_(y.std(0).clamp(min=1e-6).float())
-        return self
-
-    def standardise(self, y: torch.Tensor) -> torch.Tensor: return (y - self.label_loc) / self.label_scale
-
-    def _std_value(self, j: int, v) -> torch.Tensor:
-        return (torch.as_tensor(v, dtype=torch.float32, device=self.device) - self.label_loc[j]) / self.label_scale[j]
-
-    def _do(self, do) -> dict:
-        out = {}
-        for k, v in dict(do or {}).items():
-            if isinstance(k, str):
-                if k not in self.factor_names: raise ValueError(f"do: unknown variable {k!r}; variables are {self.factor_names}")
-                k = self.factor_names.index(k)
-            if not isinstance(k, (int, np.integer)) or not 0 <= k < self.n: raise ValueError(f"do: unknown variable {k!r}")
-            v = torch.as_tensor(v, dtype=torch.float32)
-            if not torch.isfinite(v).all(): raise ValueError(f"do: value of variable {k} contains NaN or infinite values")
-            out[int(k)] = v
-        return out
 
 class CausalDiffAE(LabelledLatents, nn.Module):
     """Causal diffusion autoencoder (`kind='causal'`) and its baselines (`'diffae'`: unstructured deterministic code;
@@ -353,8 +147,8 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         self.kind = check_option(kind, "kind", list(KINDS))
         self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["sample", "mean"])
         C, H, A = self._setup_variables(image_shape, graph, factor_names)
-        self.latent_width = _check_int(latent_width, "latent_width")
-        self.label_sigma = _check_number(label_sigma, "label_sigma", low_open=True)
+        self.latent_width = check_int(latent_width, "latent_width")
+        self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
         self.latent_dim = self.n if kind == "label" else self.n * self.latent_width
         unet_kw = {**UNET_DEFAULTS, **(unet or {})}
         self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), kind=kind, latent_width=latent_width, mechanism=mechanism,
@@ -368,14 +162,14 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         if sum(map(bool, (spatial_condition, part_maps, additive_mean))) > 1:
             raise ValueError("spatial_condition, part_maps, additive_mean: choose one decoder conditioning")
         self.additive_mean = bool(additive_mean)
-        self.mean_sparsity = _check_number(mean_sparsity, "mean_sparsity")
-        self.rec_weight = _check_number(rec_weight, "rec_weight")
+        self.mean_sparsity = check_number(mean_sparsity, "mean_sparsity")
+        self.rec_weight = check_number(rec_weight, "rec_weight")
         if condition_residual and not additive_mean: raise ValueError("condition_residual: only meaningful with additive_mean=True")
         self.unet = (SpatialConditionDecoder(C, self.latent_dim, H, **unet_kw) if spatial_condition
                      else PartMapDecoder(C, self.n, self.latent_dim // self.n, H, **unet_kw) if part_maps
                      else AdditiveMeanDecoder(C, self.n, self.latent_dim // self.n, H, mean_width, condition_residual, **unet_kw) if additive_mean
                      else UNet(C, cond_dim=self.latent_dim, image_size=H, **unet_kw))
-        self.sched = make_schedule(schedule, _check_int(T, "T", low=2))
+        self.sched = make_schedule(schedule, check_int(T, "T", low=2))
         # labels are standardised inside the model (the mixin's buffers; set by `set_label_scale`, done by `train_causaldiffae`)
         # the DiffAE baseline's linear probe: labels -> code directions (fit_probe)
         self.register_buffer("probe_fitted", torch.tensor(False))
@@ -502,10 +296,6 @@ class TrainResult(NamedTuple):
     seconds: float
     labelled: np.ndarray
 
-def gamma_at(step: int, total: int, anneal: float) -> float:
-    "γ(step) = min(1, step / (anneal·total)); anneal = 0 means γ = 1 from the start."
-    return 1.0 if anneal <= 0 else min(1.0, step / max(1.0, anneal * total))
-
 def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3,
                        labelled_fraction: float = 1.0, p_uncond: float = 0.0, anneal: float = 0.25, ema_decay: float | None = 0.999,
                        seed: int = 0, device=None, ckpt_dir=None, ckpt_every: int | None = None, warmup_steps: int = 50,
@@ -570,11 +360,11 @@ def abduct(model: CausalDiffAE, x, y=None, abduction: str = "inversion", steps: 
     if model.kind == "causal": cond = model.encode(x0)[0]; exo = model.causal.abduct(cond)[0]
     elif model.kind == "diffae": exo = cond = model.encode(x0)[0]
     else: exo = cond = model.condition(x0, y)
-    ts = ddim_timesteps(model.sched.T, _check_int(steps, "steps"))
+    ts = ddim_timesteps(model.sched.T, check_int(steps, "steps"))
     if abduction == "inversion":
         x_T, ts = ddim_invert(model_eps(model.unet, cond), model.sched, x0 - model.offset(cond), timesteps=ts)
     else:
-        t_start = model.sched.T - 1 if t_start is None else _check_int(t_start, "t_start", low=0)
+        t_start = model.sched.T - 1 if t_start is None else check_int(t_start, "t_start", low=0)
         if t_start >= model.sched.T: raise ValueError(f"t_start: must be < T = {model.sched.T}, got {t_start}")
         ts = ts[ts <= t_start]
         noise = torch.randn(x0.shape, generator=generator, device=x0.device)
@@ -623,227 +413,30 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
         else: out.append(to_uint8(decode(model, ab.x_T, cond, ab.timesteps, omega, clip_x0)))
     return np.concatenate(out)
 
-# %% ../../nbs/34_causaldiffae.ipynb #a0085f31
-def _tuples(cfg: dict) -> dict:
-    "JSON turns the UNet's tuples into lists; give them back."
-    return {**cfg, "unet": {k: tuple(v) if isinstance(v, list) else v for k, v in cfg["unet"].items()}}
+# %% ../../nbs/34_causaldiffae.ipynb #c8bf706e
+class CausalDiffAEPipeline:
+    "A CausalDiffAE model with one counterfactual recipe: the `codes` / `counterfactual` interface of `crl_nb.evaluation`."
+    def __init__(self, model: CausalDiffAE, abduction: str = "inversion", steps: int = 20, omega: float = 1.0, seed: int = 0,
+                 shared: dict | None = None):
+        self.model, self.abduction, self.steps, self.omega, self.seed = model, check_option(abduction, "abduction", ["inversion", "noising"]), \
+            check_int(steps, "steps"), float(omega), seed
+        self.cache = {"key": None, "abductions": None} if shared is None else shared.setdefault("abductions_of", {"key": None, "abductions": None})
 
+    def codes(self, x) -> np.ndarray: return self.model.codes(x)
+
+    def counterfactual(self, x, do: dict | None = None, y=None) -> np.ndarray:
+        "Counterfactual uint8 images of `x` under `do` {index or name: normalised value}; `y`: the label model's factual labels."
+        key = content_key(x, y)
+        if self.cache["key"] != key: self.cache.update(key=key, abductions=[])
+        g = torch.Generator(device=self.model.device).manual_seed(self.seed)
+        return counterfactual(self.model, x, do or {}, y=y, abduction=self.abduction, steps=self.steps, omega=self.omega, generator=g,
+                              abductions=self.cache["abductions"])
+
+# %% ../../nbs/34_causaldiffae.ipynb #a0085f31
 def save_model(model: CausalDiffAE, path, **meta):
     "Save weights + constructor config (atomic)."
     return save_configured(model, path, "CausalDiffAE", **meta)
 
 def load_model(path, device=None) -> CausalDiffAE:
     "Rebuild a `CausalDiffAE` from `save_model`'s file; a foreign or corrupt file raises `CheckpointError`."
-    return load_configured(path, CausalDiffAE, "CausalDiffAE", device, fix_config=_tuples)
-
-# %% ../../nbs/34_causaldiffae.ipynb #e9ca651b
-from ..counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals, resolution,
-                                    reversibility, score_counterfactuals, subset_plan, train_measurers)
-from ..metrics import dci as dci_metric
-
-class Benchmark(NamedTuple):
-    metrics: dict
-    images: dict
-    models: dict
-
-def _content_key(*arrays) -> str:
-    "A digest of the arrays' contents (None allowed): the key under which an abduction of these images is reused."
-    h = hashlib.sha1()
-    for a in arrays:
-        if a is None: h.update(b"none"); continue
-        a = np.ascontiguousarray(a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a)
-        h.update(str((a.shape, a.dtype.str)).encode()); h.update(a.tobytes())
-    return h.hexdigest()
-
-def _cf_fn(model, abduction="inversion", steps=20, omega=1.0, seed=0, reuse: bool = False, cache: dict | None = None):
-    """(x, y, do) -> counterfactual images (composition, reversibility); `reuse`: keep the abduction while x is the same array.
-    A `cache` dict shared by several functions shares their abductions (they do not depend on ω: inversion runs at ω = 1)."""
-    cache = {"key": None, "abductions": None} if cache is None else cache.setdefault("abductions_of", {"key": None, "abductions": None})
-    def fn(x, y, do):
-        key = _content_key(x, y)
-        if not reuse or cache["key"] != key: cache.update(key=key, abductions=[] if reuse else None)
-        g = torch.Generator(device=model.device).manual_seed(seed)
-        return counterfactual(model, x, do, y=y, abduction=abduction, steps=steps, omega=omega, generator=g, abductions=cache["abductions"])
-    return fn
-
-def _generate_fn(model, abduction="inversion", steps=20, omega=1.0, seed=0, cache: dict | None = None):
-    "(x, y, j, v) -> counterfactual images, for score_counterfactuals; one abduction serves every intervention on the same images."
-    cf = _cf_fn(model, abduction, steps, omega, seed, reuse=True, cache=cache)
-    return lambda x, y, j, v: cf(x, y, {} if j is None else {j: v})
-
-def _strip(score: dict) -> dict: return {k: v for k, v in score.items() if k != "images"}
-
-def _evaluate(model, task, plan, oracles, meas, steps, n_comp, abduction="inversion", omega=1.0, seed=0, reversal=True) -> tuple[dict, dict]:
-    t0 = time.perf_counter()
-    score = score_counterfactuals(_generate_fn(model, abduction, steps, omega, seed), task, plan, oracles, meas)
-    out = _strip(score)
-    if n_comp:
-        idx = plan["idx"][:n_comp]; x = task.x[idx]; y = task.normalise(task.factors[idx])
-        fn = _cf_fn(model, abduction, steps, omega, seed)
-        out["composition"] = composition(fn, x, y, m=(1, 10))
-        if reversal:
-            out["reversibility"] = {name: reversibility(fn, x, y, j, task.normalise_one(name, plan["values"][name][:n_comp]), cycles=5)
-                                    for j, name in enumerate(task.factor_names)}
-    out["eval_seconds"] = time.perf_counter() - t0
-    return out, score["images"]
-
-def _dci(model, task, max_train: int = 2000, max_test: int = 1000) -> dict:
-    tr, te = task.index("train")[:max_train], task.index("test")[:max_test]
-    d = dci_metric(model.codes(task.x[tr]), task.factors[tr], codes_test=model.codes(task.x[te]), factors_test=task.factors[te])
-    return {k: float(v) for k, v in d.items() if isinstance(v, (int, float, np.floating))}
-
-def benchmark(task: CounterfactualTask, steps: int = 600, batch_size: int = 32, lr: float = 1e-3, latent_width: int = 4,
-              label_sigma: float = 0.1, anneal: float = 0.25, p_uncond: float = 0.1, mechanism: str = "z", unet: dict | None = None,
-              encoder_width: int = 32, ema_decay: float | None = 0.999, T: int = 1000, ddim_steps: int = 20, n_test: int = 200,
-              measurer_steps: int = 600, baselines=("diffae", "label"), weak_fraction: float | None = 0.1, weak_p_uncond: float = 0.5,
-              omegas=(0.0, 1.0, 2.0, 3.0), n_omega: int = 64, n_composition: int = 16, n_images: int = 8, seed: int = 0,
-              weak_steps: int | None = None, spatial_condition: bool = False, part_maps: bool = False, mechanism_input: str = "sample",
-              additive_mean: bool = False, mean_sparsity: float = 0.01, mean_width: int = 8, condition_residual: bool = False, noising: bool = True,
-              reversibility_models=("causal", "diffae", "label"), device=None, ckpt_dir=None, log=print) -> Benchmark:
-    """Train CausalDiffAE and its baselines on `task` under one budget and score representations and counterfactuals against the oracle.
-    The weakly supervised variant trains for `weak_steps` (default: `steps`); `weak_fraction=None` skips it, `noising=False` skips
-    the abduction-by-noising comparison; `reversibility_models` are the models scored for reversibility."""
-    for b in baselines: check_option(b, "baselines", ["diffae", "label"])
-    for m in reversibility_models: check_option(m, "reversibility_models", ["causal", "diffae", "label"])
-    device = get_device(device)
-    t_all = time.perf_counter()
-    metrics = {"task": task.config(), "config": dict(steps=steps, batch_size=batch_size, lr=lr, latent_width=latent_width, label_sigma=label_sigma,
-               anneal=anneal, p_uncond=p_uncond, mechanism=mechanism, unet={**UNET_DEFAULTS, **(unet or {})}, encoder_width=encoder_width,
-               ema_decay=ema_decay, T=T, ddim_steps=ddim_steps, n_test=n_test, measurer_steps=measurer_steps, baselines=list(baselines),
-               weak_fraction=weak_fraction, weak_p_uncond=weak_p_uncond, omegas=list(omegas), n_omega=n_omega,
-               n_composition=n_composition, reversibility_models=list(reversibility_models), seed=seed, weak_steps=weak_steps or steps,
-               spatial_condition=spatial_condition, part_maps=part_maps, mechanism_input=mechanism_input, additive_mean=additive_mean,
-               mean_sparsity=mean_sparsity, mean_width=mean_width, condition_residual=condition_residual, device=str(device))}
-    t0 = time.perf_counter()
-    meas = train_measurers(task, steps=measurer_steps, seed=seed, device=device)
-    metrics["measurers"] = {name: {**v["score"], "resolution_normalised": resolution(meas, task)[name]} for name, v in meas.items()}
-    plan = draw_interventions(task, n_test=n_test, seed=seed + 1)
-    oracles = oracle_counterfactuals(task, plan)
-    def oracle_gen(x, y, j, v): return x if j is None else oracles[task.factor_names[j]][1]
-    oracle_score = score_counterfactuals(oracle_gen, task, plan, oracles, meas)
-    metrics["oracle"] = _strip(oracle_score); metrics["setup_seconds"] = time.perf_counter() - t0
-    log(f"measurers and oracle ready in {metrics['setup_seconds']:.0f}s; oracle effectiveness floor {oracle_score['effectiveness_mean']:.3f}")
-    k = min(n_images, n_test)
-    images = {"x": task.x[plan["idx"][:k]], "oracle": {n: oracles[n][1][:k] for n in task.factor_names}}
-    tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
-    models, metrics["models"] = {}, {}
-
-    def build(kind, mech=mechanism):
-        torch.manual_seed(seed)
-        return CausalDiffAE(task.image_shape, task.graph, kind=kind, latent_width=latent_width, mechanism=mech, encoder_width=encoder_width,
-                            unet=unet, T=T, label_sigma=label_sigma, factor_names=task.factor_names, spatial_condition=spatial_condition,
-                            part_maps=part_maps, mechanism_input=mechanism_input, additive_mean=additive_mean,
-                            mean_sparsity=mean_sparsity, mean_width=mean_width, condition_residual=condition_residual).to(device)
-
-    def fit(model, name, n_steps=steps, **kw):
-        res = train_causaldiffae(model, X, Y if model.kind != "diffae" else None, steps=n_steps, batch_size=batch_size, lr=lr, anneal=anneal,
-                                 ema_decay=ema_decay, seed=seed, device=device, **kw)
-        if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", task=task.name, steps=n_steps)
-        log(f"{name}: trained {n_steps} steps in {res.seconds:.0f}s (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
-        return res
-
-    for kind in ("causal",) + tuple(baselines):
-        model = build(kind); res = fit(model, kind, p_uncond=p_uncond)
-        entry = {"train_seconds": res.seconds, "history": res.history, "n_params": sum(p.numel() for p in model.parameters())}
-        if kind != "label":
-            entry["dci"] = _dci(model, task)
-            if kind == "diffae": model.fit_probe(model.codes(X), Y)
-        ev, imgs = _evaluate(model, task, plan, oracles, meas, ddim_steps, n_composition, seed=seed, reversal=kind in reversibility_models)
-        entry.update(ev); images[kind] = {n: v[:k] for n, v in imgs.items()}
-        metrics["models"][kind] = entry; models[kind] = model
-        log(f"{kind}: " + (f"DCI-D {entry['dci']['disentanglement']:.3f}, " if "dci" in entry else "")
-            + f"effectiveness {ev['effectiveness_mean']:.3f}, pixel MAE {ev['pixel_mae_mean']:.1f}, consistent {ev['consistent']}")
-
-    if noising:
-        ev, imgs = _evaluate(models["causal"], task, plan, oracles, meas, ddim_steps, n_composition, abduction="noising", seed=seed, reversal=False)
-        images["causal_noising"] = {n: v[:k] for n, v in imgs.items()}
-        inv = metrics["models"]["causal"]
-        keys = ("effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean", "composition", "consistent")
-        metrics["abduction"] = {"inversion": {key: inv[key] for key in keys if key in inv}, "noising": {key: ev[key] for key in keys if key in ev}}
-        log(f"abduction: inversion {inv['effectiveness_mean']:.3f} / {inv['pixel_mae_mean']:.1f} px; noising {ev['effectiveness_mean']:.3f} / {ev['pixel_mae_mean']:.1f} px")
-
-    if weak_fraction is not None:
-        model = build("causal"); res = fit(model, "weak", weak_steps or steps, labelled_fraction=weak_fraction, p_uncond=weak_p_uncond)
-        sub_plan, sub_oracles = subset_plan(plan, oracles, n_omega)
-        weak = {"labelled_fraction": weak_fraction, "p_uncond": weak_p_uncond, "steps": weak_steps or steps, "train_seconds": res.seconds, "history": res.history,
-                "dci": _dci(model, task), "omega": {}}
-        images["weak"] = {}
-        shared = {}                                      # one abduction of the sweep's images serves every ω
-        for w in omegas:
-            s = score_counterfactuals(_generate_fn(model, "inversion", ddim_steps, float(w), seed, cache=shared), task, sub_plan, sub_oracles, meas)
-            weak["omega"][str(float(w))] = _strip(s); images["weak"][str(float(w))] = {n: v[:k] for n, v in s["images"].items()}
-        metrics["weak"] = weak; models["weak"] = model
-        log(f"weak ({weak_fraction:.0%} labels): DCI-D {weak['dci']['disentanglement']:.3f}; effectiveness by ω "
-            + ", ".join(f"{w}: {v['effectiveness_mean']:.3f}" for w, v in weak["omega"].items()))
-    metrics["seconds"] = time.perf_counter() - t_all
-    return Benchmark(metrics, images, models)
-
-# %% ../../nbs/34_causaldiffae.ipynb #20b428f6
-QUICK = {   # per-dataset quick settings that fit the 10-minute, 2-core CPU budget (chosen from prototype runs; see the experiments)
-    "morphomnist": dict(steps=1000, lr=1e-3, spatial_condition=False, n_test=200),
-    # Pendulum and circuit: the additive mean with residual diffusion, mechanisms fed the parents' posterior means, and the evaluation
-    # trimmed to fit 10 minutes (100 test images, 4 composition images, reversibility for CausalDiffAE only). The mean decoders
-    # add about half a tiny UNet's cost per step, so the residual UNet is the 8-channel "micro" preset (all models alike); the decoded
-    # residual is kept per abduction, so 50 DDIM steps cost about what 20 did.
-    "pendulum": dict(steps=800, lr=2e-3, spatial_condition=False, additive_mean=True, mean_sparsity=0.05, mean_width=8, decoder="micro", mechanism_input="mean", ddim_steps=50,
-                     n_test=100, n_composition=4, n_omega=32, reversibility_models=["causal"]),
-    "circuit": dict(steps=800, lr=2e-3, spatial_condition=False, additive_mean=True, mean_sparsity=0.05, mean_width=8, decoder="micro", mechanism_input="mean", ddim_steps=50,
-                    n_test=100, n_composition=4, n_omega=32, reversibility_models=["causal"])}
-DECODERS = {"micro": dict(UNET_DEFAULTS, model_channels=8),     # the residual UNet of the additive-mean decoder in the quick profile
-            "tiny": dict(UNET_DEFAULTS),
-            "small": dict(model_channels=32, channel_mult=(1, 2, 2), num_res_blocks=1, attention_resolutions=()),
-            "paper": dict(model_channels=64, channel_mult=(1, 2, 2), num_res_blocks=2, attention_resolutions=(4,), mid_attention=True)}
-
-_DATA_PROFILES = {
-    "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000), "paper": dict(n=5000, spatial_condition=False)},
-    "pendulum": {"smoke": dict(size=32, mode="random", n=300, additive_mean=True, mean_sparsity=0.05, mean_width=8, mechanism_input="mean"), "quick": dict(size=32, mode="grid", n=1000),
-                 "paper": dict(size=64, mode="grid", n=1000, spatial_condition=True)},
-    "circuit": {"smoke": dict(n=300, size=32, additive_mean=True, mean_sparsity=0.05, mean_width=8, mechanism_input="mean"), "quick": dict(n=3000, size=32), "paper": dict(n=10000, size=64, spatial_condition=True)}}
-for _d, _q in QUICK.items(): _DATA_PROFILES[_d]["quick"].update(_q, weak_steps=_q["steps"] // 2)
-_RUN_PROFILES = {
-    "smoke": dict(steps=20, weak_steps=20, reversibility_models=["causal", "diffae", "label"], batch_size=16, lr=1e-3, spatial_condition=False,
-                  additive_mean=False, mean_sparsity=0.01, mean_width=8, mechanism_input="sample", decoder="tiny", n_test=16, measurer_steps=60,
-                  ddim_steps=4, omegas=[1.0, 2.0], n_omega=8, n_composition=2, encoder_width=8),
-    "quick": dict(batch_size=32, decoder="tiny", additive_mean=False, mean_sparsity=0.01, mean_width=8, mechanism_input="sample", reversibility_models=["causal", "diffae", "label"], measurer_steps=600, ddim_steps=20, omegas=[0.0, 1.0, 2.0, 3.0],
-                  n_omega=64, n_composition=8, encoder_width=32),
-    "paper": dict(steps=6000, weak_steps=6000, additive_mean=False, mean_sparsity=0.01, mean_width=8, mechanism_input="sample", reversibility_models=["causal", "diffae", "label"], batch_size=64, lr=2e-4, decoder="paper", n_test=500, measurer_steps=3000, ddim_steps=50,
-                  omegas=[0.0, 1.0, 1.5, 2.0, 3.0], n_omega=200, n_composition=64, encoder_width=32)}
-
-def experiment_profiles(dataset: str) -> dict:
-    "{profile: settings} of the CausalDiffAE experiment on `dataset`: the task's data parameters and the benchmark's budget."
-    check_option(dataset, "dataset", list(_DATA_PROFILES))
-    return {p: {**_RUN_PROFILES[p], **_DATA_PROFILES[dataset][p]} for p in _RUN_PROFILES}     # the dataset's own settings win
-
-# %% ../../nbs/34_causaldiffae.ipynb #3256186e
-def _smooth(v, k: int = 25):
-    v = np.asarray(v, float)
-    if len(v) < k: return v
-    return np.convolve(v, np.ones(k) / k, mode="valid")
-
-def plot_training_curves(metrics: dict):
-    "ε-MSE of every trained model and the causal model's KL terms against the step."
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-    runs = {**{k: v["history"] for k, v in metrics["models"].items()}, **({"weak": metrics["weak"]["history"]} if "weak" in metrics else {})}
-    for name, h in runs.items(): axes[0].plot(_smooth(h["mse"]), label=name)
-    axes[0].set(xlabel="step", ylabel="ε-MSE (smoothed)", yscale="log", title="denoising loss"); axes[0].legend(fontsize=8)
-    h = metrics["models"]["causal"]["history"]
-    axes[1].plot(_smooth(h["kl_u"]), label="KL(q(u) || N(0, I))"); axes[1].plot(_smooth(h["kl_z"]), label="Σ KL(q(z_i) || N(ỹ_i, σ²))")
-    axes[1].set(xlabel="step", ylabel="nats per sample", yscale="log", title="CausalDiffAE priors")
-    ax2 = axes[1].twinx(); ax2.plot(h["gamma"], "k--", lw=1, label="γ"); ax2.set_ylabel("γ")
-    axes[1].legend(fontsize=8, loc="upper right")
-    fig.tight_layout()
-    return fig
-
-def plot_omega_sweep(metrics: dict):
-    "Effectiveness of the weakly supervised model against the guidance scale ω."
-    import matplotlib.pyplot as plt
-    sweep = metrics["weak"]["omega"]; ws = [float(w) for w in sweep]
-    names = metrics["task"]["factor_names"]
-    fig, ax = plt.subplots(figsize=(5, 3.2))
-    ax.plot(ws, [sweep[str(w)]["effectiveness_mean"] for w in ws], "ko-", label="mean of the table")
-    for name in names: ax.plot(ws, [sweep[str(w)]["effectiveness"][name][name] for w in ws], ".--", label=f"do({name}) → {name}")
-    ax.set(xlabel="guidance scale ω", ylabel="MAE (normalised units)",
-           title=f"weak supervision: {metrics['weak']['labelled_fraction']:.0%} labels, p_uncond {metrics['weak']['p_uncond']}")
-    ax.legend(fontsize=7); fig.tight_layout()
-    return fig
+    return load_configured(path, CausalDiffAE, "CausalDiffAE", device, fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})

@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..core import check_option
+from ..core import check_int, check_number, check_option
 from ..diffusion import NoiseSchedule, ddim_sample, model_eps
-from .ilcm import ILCM, Schedule, evaluate_pairs, _as_tensor
+from .ilcm import ILCM, Schedule, evaluate_pairs, check_features
 from ..nets import MLPDenoiser
-from ..train import _check_int, _check_number
 
 # %% auto #0
 __all__ = ['DCRL', 'trajectory_scores']
@@ -30,11 +29,11 @@ class DCRL(ILCM):
                  denoiser_hidden: int = 64, denoiser_depth: int = 3, T: int = 1000, diffusion_weight: float = 50.0,
                  time_dim: int = 32):
         self.representation = check_option(representation, "representation", ["point", "trajectory"])
-        self.denoiser_hidden, self.denoiser_depth = _check_int(denoiser_hidden, "denoiser_hidden"), _check_int(denoiser_depth, "denoiser_depth")
-        self.T = _check_int(T, "T", low=2)
+        self.denoiser_hidden, self.denoiser_depth = check_int(denoiser_hidden, "denoiser_hidden"), check_int(denoiser_depth, "denoiser_depth")
+        self.T = check_int(T, "T", low=2)
         super().__init__(dim, n_latents, prior="ilcm", hidden=hidden, depth=depth,
                          time_dim=time_dim if representation == "trajectory" else 0)
-        self.diffusion_weight = _check_number(diffusion_weight, "diffusion_weight", low_open=True)
+        self.diffusion_weight = check_number(diffusion_weight, "diffusion_weight", low_open=True)
         self.sched = NoiseSchedule.linear(self.T)
         self.register_buffer("alphas_cumprod", self.sched.alphas_cumprod.float())
 
@@ -64,7 +63,7 @@ class DCRL(ILCM):
     @torch.no_grad()
     def reconstruct(self, x, steps: int = 50, t: int | None = None, seed: int = 0) -> np.ndarray:
         "x → code ε = μ(x) → DDIM sample (η = 0) from fresh Gaussian noise conditioned on ε, in data units."
-        x = _as_tensor(x, "x", self.dim, self._device())
+        x = check_features(x, "x", self.dim, self._device())
         xs = self.standardize(x)
         mu = self._code_mean(xs, t)
         g = torch.Generator(device=xs.device).manual_seed(seed)

@@ -14,18 +14,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import CheckpointError, as_rng, check_option, get_device, load_configured, progress, save_configured
+from ..core import (as_rng, check_int, check_number, check_option, CheckpointError, content_key, get_device, load_configured,
+                         progress, save_configured)
 from ..diffusion import (classifier_guidance, classifier_log_prob, ddim_invert, ddim_sample, ddim_timesteps, diffusion_loss,
                               gaussian_log_prob, make_schedule, model_eps)
 from ..graphs import check_dag, descendants, parents, topological_order
-from .causaldiffae import DECODERS, UNET_DEFAULTS, _tuples, to_model_space, to_uint8
-from ..nets import UNet, UNetEncoder
-from ..train import Trainer, _check_int, _check_number
+from ..nets import UNET_DEFAULTS, UNet, UNetEncoder, to_model_space, to_uint8, unet_config
+from ..train import Trainer
 
 # %% auto #0
 __all__ = ['GUIDES', 'DiffSCM', 'TrainResult', 'train_score_model', 'train_guide', 'LabelSCM', 'Abduction', 'abduct', 'predict',
-           'counterfactual', 'ConvAE', 'images01', 'train_autoencoder', 'RealismScorer', 'save_model', 'load_model',
-           'mnist_benchmark', 'morpho_benchmark', 'experiment_profiles', 'plot_scale_sweep']
+           'counterfactual', 'DiffSCMPipeline', 'ConvAE', 'images01', 'train_autoencoder', 'RealismScorer',
+           'save_model', 'load_model']
 
 # %% ../../nbs/35_diffscm.ipynb #8b2e03e1
 GUIDES = ("classifier", "regressor")
@@ -39,15 +39,15 @@ class DiffSCM(nn.Module):
         if len(image_shape) != 3 or image_shape[1] != image_shape[2]:
             raise ValueError(f"image_shape: expected (C, H, H) with square images, got {tuple(image_shape)}")
         C, H, _ = (int(s) for s in image_shape)
-        self.image_shape, self.out_dim = (C, H, H), _check_int(out_dim, "out_dim")
+        self.image_shape, self.out_dim = (C, H, H), check_int(out_dim, "out_dim")
         if guide == "classifier" and out_dim < 2: raise ValueError(f"out_dim: a classifier needs >= 2 classes, got {out_dim}")
         self.target_names = list(target_names) if target_names is not None else [f"y{i}" for i in range(out_dim if guide == "regressor" else 1)]
         unet_kw = {**UNET_DEFAULTS, **(unet or {})}
         self.config = dict(image_shape=list(self.image_shape), guide=guide, out_dim=out_dim, unet=unet_kw, guide_width=guide_width,
                            guide_mult=list(guide_mult), T=T, schedule=schedule, target_names=self.target_names)
         self.score = UNet(C, image_size=H, **unet_kw)
-        self.guide = UNetEncoder(C, _check_int(guide_width, "guide_width"), out_dim, channel_mult=tuple(guide_mult), num_res_blocks=1, image_size=H)
-        self.sched = make_schedule(schedule, _check_int(T, "T", low=2))
+        self.guide = UNetEncoder(C, check_int(guide_width, "guide_width"), out_dim, channel_mult=tuple(guide_mult), num_res_blocks=1, image_size=H)
+        self.sched = make_schedule(schedule, check_int(T, "T", low=2))
         self.register_buffer("target_loc", torch.zeros(out_dim)); self.register_buffer("target_scale", torch.ones(out_dim))
 
     def __repr__(self):
@@ -142,7 +142,7 @@ class LabelSCM:
     "Additive-noise SCM over labelled causes: y_i = g_i(y_pa(i)) + u_i, g_i a per-parent polynomial fitted by least squares."
     def __init__(self, graph, degree: int = 3):
         self.A = check_dag(np.asarray(graph), "graph")
-        self.n, self.degree = len(self.A), _check_int(degree, "degree")
+        self.n, self.degree = len(self.A), check_int(degree, "degree")
         self.order = topological_order(self.A)
         self.coef: dict[int, np.ndarray] = {}
 
@@ -188,7 +188,7 @@ def abduct(model: DiffSCM, x, L: float = 0.75, steps: int = 100, batch: int = 25
     "Unconditional deterministic DDIM inversion of x (uint8 or [-1, 1]) through a fraction L of `steps` respaced timesteps."
     if not 0 < L <= 1: raise ValueError(f"L: must lie in (0, 1], got {L}")
     x0 = to_model_space(x, model.image_shape).to(model.device)
-    ts = ddim_timesteps(model.sched.T, _check_int(steps, "steps"))
+    ts = ddim_timesteps(model.sched.T, check_int(steps, "steps"))
     outs, used = [], None
     with torch.no_grad():
         for b in x0.split(batch):
@@ -199,7 +199,7 @@ def abduct(model: DiffSCM, x, L: float = 0.75, steps: int = 100, batch: int = 25
 def predict(model: DiffSCM, ab: Abduction, y_cf, scale: float = 1.0, sigma: float = 1.0, clip_x0: float | None = None,
             batch: int = 256) -> torch.Tensor:
     "Guided DDIM from the abducted x_{t_L} to t = 0 towards the causes `y_cf`; returns images in [-1, 1]."
-    scale = _check_number(scale, "scale")
+    scale = check_number(scale, "scale")
     y_cf = np.asarray(y_cf)
     if len(y_cf) != len(ab.x_t): raise ValueError(f"y_cf: expected {len(ab.x_t)} targets, got {len(y_cf)}")
     outs = []
@@ -215,13 +215,30 @@ def counterfactual(model: DiffSCM, x, y_cf, scale: float = 1.0, L: float = 0.75,
     "Algorithm 3: abduct x to t_L, then guided DDIM towards y_cf with scale s. Returns images in [-1, 1]."
     return predict(model, abduct(model, x, L, steps), y_cf, scale, sigma, clip_x0)
 
+# %% ../../nbs/35_diffscm.ipynb #968e88a5
+class DiffSCMPipeline:
+    "Diff-SCM with a label SCM and one recipe (L, steps, scale): the `counterfactual(x, do, y)` interface of `crl_nb.evaluation`."
+    def __init__(self, model: DiffSCM, scm: "LabelSCM", L: float = 0.75, steps: int = 100, scale: float = 1.0):
+        self.model, self.scm, self.L, self.steps, self.scale = model, scm, L, check_int(steps, "steps"), check_number(scale, "scale")
+        self._key, self._ab = None, None
+
+    def abduction(self, x) -> Abduction:
+        key = content_key(x)
+        if key != self._key: self._key, self._ab = key, abduct(self.model, x, L=self.L, steps=self.steps)
+        return self._ab
+
+    def counterfactual(self, x, do: dict | None = None, y=None) -> np.ndarray:
+        "Counterfactual uint8 images of `x` under `do` {index: normalised value}, from the factual normalised labels `y`."
+        if y is None: raise ValueError("y: Diff-SCM's label SCM needs the factual (normalised) labels of x")
+        return to_uint8(predict(self.model, self.abduction(x), self.scm.counterfactual(y, do or {}), scale=self.scale))
+
 # %% ../../nbs/35_diffscm.ipynb #d82a0bfb
 class ConvAE(nn.Module):
     "Small convolutional (variational) autoencoder on images in [0, 1] with a sigmoid output."
     def __init__(self, image_shape, latent: int = 16, width: int = 16, vae: bool = False):
         super().__init__()
         C, H, W = (int(s) for s in image_shape)
-        self.image_shape, self.vae, self.latent = (C, H, W), bool(vae), _check_int(latent, "latent")
+        self.image_shape, self.vae, self.latent = (C, H, W), bool(vae), check_int(latent, "latent")
         self.enc = nn.Sequential(nn.Conv2d(C, width, 4, 2, 1), nn.SiLU(), nn.Conv2d(width, 2 * width, 4, 2, 1), nn.SiLU(), nn.Flatten())
         with torch.no_grad(): n_flat = self.enc(torch.zeros(1, C, H, W)).shape[1]
         self.h, self.w = -(-H // 4), -(-W // 4)
@@ -333,182 +350,4 @@ def save_model(model: DiffSCM, path, **meta):
 
 def load_model(path, device=None) -> DiffSCM:
     "Rebuild a `DiffSCM` from `save_model`'s file; a foreign or corrupt file raises `CheckpointError`."
-    return load_configured(path, DiffSCM, "DiffSCM", device, fix_config=_tuples)
-
-# %% ../../nbs/35_diffscm.ipynb #f3b1ecf8
-from ..counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals, reversibility,
-                                    score_counterfactuals, train_measurers)
-
-from .causaldiffae import Benchmark      # (metrics, images, models), the same result type as CausalDiffAE's driver
-
-def _check_scales(scales):
-    scales = [float(s) for s in scales]
-    if not scales or any(not np.isfinite(s) or s < 0 for s in scales): raise ValueError(f"scales: expected non-negative numbers, got {scales}")
-    return scales
-
-def _monotone(values, increasing: bool = True) -> bool:
-    d = np.diff(np.asarray(values, float))
-    return bool((d >= 0).all() if increasing else (d <= 0).all())
-
-def _build(image_shape, guide, out_dim, unet, guide_width, T, seed, device, target_names=None):
-    torch.manual_seed(seed)
-    return DiffSCM(image_shape, guide, out_dim, unet=unet, guide_width=guide_width, T=T, target_names=target_names).to(device)
-
-def _train_both(model, X, Y, steps, guide_steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, name, log):
-    rs = train_score_model(model, X, steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay, seed=seed, device=device)
-    log(f"score model: {steps} steps in {rs.seconds:.0f}s (final ε-MSE {np.mean(rs.history['loss'][-50:]):.4f})")
-    rg = train_guide(model, X, Y, steps=guide_steps, seed=seed + 1, device=device)
-    log(f"guide ({model.guide_kind}): {guide_steps} steps in {rg.seconds:.0f}s (final loss {np.mean(rg.history['loss'][-50:]):.3f})")
-    if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", steps=steps, guide_steps=guide_steps)
-    return {"score_train_seconds": rs.seconds, "guide_train_seconds": rg.seconds, "score_history": rs.history["loss"], "guide_history": rg.history["loss"],
-            "n_params_score": sum(p.numel() for p in model.score.parameters()), "n_params_guide": sum(p.numel() for p in model.guide.parameters())}
-
-def mnist_benchmark(data, steps: int = 1500, batch_size: int = 32, lr: float = 1e-3, unet: dict | None = None, guide_steps: int = 1000,
-                    guide_width: int = 16, T: int = 1000, ema_decay: float | None = 0.999, L: float = 0.75, ddim_steps: int = 40,
-                    scales=(0.0, 3.0, 10.0, 30.0, 100.0), n_test: int = 200, measurer_steps: int = 600, ae_steps: int = 300,
-                    vae_steps: int = 600, n_ref: int = 50, n_composition: int = 8, n_images: int = 8, seed: int = 0, device=None, ckpt_dir=None,
-                    log=print) -> Benchmark:
-    """Train Diff-SCM on MNIST (`load_dataset('mnist')`), intervene on the digit of test images and score each guidance scale.
-    Composition (Monteiro et al.): the null intervention, do(digit = its own digit), applied 1 and 10 times to `n_composition` images."""
-    from crl_nb.data.predictors import dataset_predictors
-    scales, device, t_all = _check_scales(scales), get_device(device), time.perf_counter()
-    tr, te = data._index("train"), data._index("test")
-    X, Y = data.arrays["x"][tr], data.arrays["factors"][tr, 0]
-    if n_test > len(te): raise ValueError(f"n_test: the test split has {len(te)} images, asked for {n_test}")
-    metrics = {"data": {"name": data.name, "params": data.params, "n_train": len(tr), "n_test_split": len(te)},
-               "config": dict(steps=steps, batch_size=batch_size, lr=lr, unet={**UNET_DEFAULTS, **(unet or {})}, guide_steps=guide_steps,
-                              guide_width=guide_width, T=T, ema_decay=ema_decay, L=L, ddim_steps=ddim_steps, scales=scales, n_test=n_test,
-                              measurer_steps=measurer_steps, ae_steps=ae_steps, vae_steps=vae_steps, n_ref=n_ref, n_composition=n_composition,
-                              seed=seed, device=str(device))}
-    t0 = time.perf_counter()
-    meas = dataset_predictors(data, discrete={"digit": 10}, steps=measurer_steps, seed=seed, device=device)["digit"]
-    clf = meas["model"]
-    scorer = RealismScorer.fit(X, Y, ae_steps=ae_steps, vae_steps=vae_steps, n_ref=n_ref, seed=seed, device=device)
-    metrics["measurement"] = {"classifier": meas["score"], "seconds": time.perf_counter() - t0}
-    log(f"independent classifier: test accuracy {meas['score']['accuracy']:.3f}; realism autoencoders ready in {metrics['measurement']['seconds']:.0f}s")
-    model = _build((1, 28, 28), "classifier", 10, unet, guide_width, T, seed, device)
-    metrics["training"] = _train_both(model, X, Y, steps, guide_steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, "diffscm_mnist", log)
-    metrics["guide_accuracy"] = {str(t): float((model.predict(data.arrays["x"][te], t=t) == data.arrays["factors"][te, 0]).mean())
-                                 for t in (0, T // 4, T // 2, 3 * T // 4)}
-    idx = te[:n_test]; x, y = data.arrays["x"][idx], data.arrays["factors"][idx, 0]
-    target = (y + as_rng(seed + 1).integers(1, 10, len(y))) % 10
-    t0 = time.perf_counter(); ab = abduct(model, x, L=L, steps=ddim_steps); metrics["abduction_seconds"] = time.perf_counter() - t0
-    k = min(n_images, n_test)
-    images, per_scale = {"x": x[:k], "target": target[:k]}, {}
-    for s in progress(scales, desc="guidance scales"):
-        t0 = time.perf_counter()
-        cf = to_uint8(predict(model, ab, target, scale=s))
-        read = clf.predict(cf).reshape(-1)
-        r = scorer.score(x, cf, y, target)
-        per_scale[str(s)] = {"effectiveness": float((read == target).mean()), "still_original": float((read == y).mean()),
-                             **{f"{m}_mean": float(np.mean(v)) for m, v in r.items()}, **{f"{m}_median": float(np.median(v)) for m, v in r.items()},
-                             **{f"{m}_sem": float(np.std(v, ddof=1) / np.sqrt(len(v))) for m, v in r.items()},
-                             "l1_to_input": float(np.abs(cf.astype(float) - x.astype(float)).mean())}
-        if n_composition:
-            xc, yc = x[:n_composition], y[:n_composition]
-            null = lambda xb, yb, do: to_uint8(counterfactual(model, xb, yb, scale=s, L=L, steps=ddim_steps))
-            per_scale[str(s)]["composition"] = composition(null, xc, yc, m=(1, 10))
-        per_scale[str(s)]["seconds"] = time.perf_counter() - t0
-        images[str(s)] = cf[:k]
-        log(f"s = {s:g}: effectiveness {per_scale[str(s)]['effectiveness']:.3f}, AE error {per_scale[str(s)]['ae_error_mean']:.4f}, "
-            f"IM1 {per_scale[str(s)]['im1_median']:.3f}, IM2 {per_scale[str(s)]['im2_median']:.4f}, CLD {per_scale[str(s)]['cld_mean']:.3f}")
-    metrics["scales"] = per_scale
-    eff = [per_scale[str(s)]["effectiveness"] for s in scales]; ae = [per_scale[str(s)]["ae_error_mean"] for s in scales]
-    metrics["trade_off"] = {"effectiveness_nondecreasing": _monotone(eff), "ae_error_nondecreasing": _monotone(ae), "n_scales": len(scales)}
-    if 0.0 in scales:
-        rec = to_uint8(predict(model, ab, target, scale=0.0))
-        with torch.no_grad(): plain = to_uint8(ddim_sample(model.eps_fn(), model.sched, ab.x_t, timesteps=ab.timesteps))
-        metrics["reconstruction"] = {"pixel_mae_to_input": float(np.abs(rec.astype(float) - x.astype(float)).mean()),
-                                     "max_abs_vs_plain_ddim": float(np.abs(rec.astype(float) - plain.astype(float)).max())}
-    metrics["seconds"] = time.perf_counter() - t_all
-    return Benchmark(metrics, images, {"diffscm": model, "scorer": scorer, "classifier": clf})
-
-def _morpho_fns(model, scm, task, L, steps, s):
-    "generate(x, y, j, v) for score_counterfactuals (one abduction per image batch) and cf(x, y, do) for composition / reversibility."
-    cache = {"key": None, "ab": None}
-    def ab_for(x):
-        key = (id(x), len(x))
-        if cache["key"] != key: cache.update(key=key, ab=abduct(model, x, L=L, steps=steps))
-        return cache["ab"]
-    def generate(x, y, j, v):
-        y_cf = scm.counterfactual(y, {} if j is None else {j: v})
-        return to_uint8(predict(model, ab_for(x), y_cf, scale=s))
-    def cf(x, y, do):
-        return to_uint8(predict(model, abduct(model, x, L=L, steps=steps), scm.counterfactual(y, do), scale=s))
-    return generate, cf
-
-def morpho_benchmark(task: CounterfactualTask, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3, unet: dict | None = None,
-                     guide_steps: int = 1000, guide_width: int = 16, T: int = 1000, ema_decay: float | None = 0.999, L: float = 0.75,
-                     ddim_steps: int = 20, scales=(0.0, 3.0, 10.0), n_test: int = 200, measurer_steps: int = 600, n_composition: int = 8,
-                     n_images: int = 8, seed: int = 0, device=None, ckpt_dir=None, log=print) -> Benchmark:
-    "Train Diff-SCM on a `crl_nb.counterfactuals` task and score it like `causaldiffae.benchmark` (same predictors, images and interventions)."
-    scales, device, t_all = _check_scales(scales), get_device(device), time.perf_counter()
-    metrics = {"task": task.config(), "config": dict(steps=steps, batch_size=batch_size, lr=lr, unet={**UNET_DEFAULTS, **(unet or {})},
-               guide_steps=guide_steps, guide_width=guide_width, T=T, ema_decay=ema_decay, L=L, ddim_steps=ddim_steps, scales=scales,
-               n_test=n_test, measurer_steps=measurer_steps, n_composition=n_composition, seed=seed, device=str(device))}
-    meas = train_measurers(task, steps=measurer_steps, seed=seed, device=device)
-    plan = draw_interventions(task, n_test=n_test, seed=seed + 1)        # the same plan as causaldiffae.benchmark with this seed
-    oracles = oracle_counterfactuals(task, plan)
-    tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
-    scm = LabelSCM(task.graph).fit(Y)
-    model = _build(task.image_shape, "regressor", task.n, unet, guide_width, T, seed, device, target_names=task.factor_names)
-    metrics["training"] = _train_both(model, X, Y, steps, guide_steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, f"diffscm_{task.name}", log)
-    k = min(n_images, n_test)
-    images, per_scale = {"x": task.x[plan["idx"][:k]], "oracle": {n: oracles[n][1][:k] for n in task.factor_names}}, {}
-    idx = plan["idx"][:n_composition]; xc, yc = task.x[idx], task.normalise(task.factors[idx])
-    for s in progress(scales, desc="guidance scales"):
-        t0 = time.perf_counter()
-        generate, cf = _morpho_fns(model, scm, task, L, ddim_steps, s)
-        score = score_counterfactuals(generate, task, plan, oracles, meas)
-        entry = {key: v for key, v in score.items() if key != "images"}
-        if n_composition:
-            entry["composition"] = composition(cf, xc, yc, m=(1, 10))
-            entry["reversibility"] = {name: reversibility(cf, xc, yc, j, task.normalise_one(name, plan["values"][name][:n_composition]), cycles=5)
-                                      for j, name in enumerate(task.factor_names)}
-        entry["eval_seconds"] = time.perf_counter() - t0
-        per_scale[str(s)] = entry; images[str(s)] = {n: v[:k] for n, v in score["images"].items()}
-        log(f"s = {s:g}: effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, "
-            f"reconstruction MAE {entry['reconstruction_pixel_mae']:.1f}, consistent {entry['consistent']}")
-    metrics["scales"] = per_scale
-    metrics["label_scm"] = {str(i): c.tolist() for i, c in scm.coef.items()}
-    metrics["seconds"] = time.perf_counter() - t_all
-    return Benchmark(metrics, images, {"diffscm": model, "label_scm": scm})
-
-# %% ../../nbs/35_diffscm.ipynb #976fec46
-_PROFILES = {
-    "mnist": {
-        "smoke": dict(steps=20, batch_size=16, lr=1e-3, decoder="tiny", guide_steps=20, L=0.75, ddim_steps=4, scales=[0.0, 3.0, 10.0, 30.0],
-                      n_test=16, measurer_steps=60, ae_steps=20, vae_steps=20, n_ref=5, n_composition=2),
-        "quick": dict(steps=1500, batch_size=32, lr=1e-3, decoder="tiny", guide_steps=1000, L=0.75, ddim_steps=40,
-                      scales=[0.0, 3.0, 10.0, 30.0, 100.0], n_test=200, measurer_steps=600, ae_steps=300, vae_steps=600, n_ref=50, n_composition=8),
-        "paper": dict(steps=30000, batch_size=128, lr=2e-4, decoder="small", guide_steps=3000, L=0.75, ddim_steps=100,
-                      scales=[0.0, 1.0, 3.0, 10.0, 30.0, 100.0], n_test=500, measurer_steps=2000, ae_steps=1500, vae_steps=3000, n_ref=100,
-                      n_composition=64)},
-    "morphomnist": {
-        "smoke": dict(n=200, steps=20, batch_size=16, lr=1e-3, decoder="tiny", guide_steps=20, L=0.75, ddim_steps=4, scales=[0.0, 10.0],
-                      n_test=16, measurer_steps=60, n_composition=2, encoder_width=8),
-        "quick": dict(n=2000, steps=1000, batch_size=32, lr=1e-3, decoder="tiny", guide_steps=800, L=0.75, ddim_steps=20, scales=[0.0, 1.0, 3.0],
-                      n_test=200, measurer_steps=600, n_composition=8, encoder_width=32),
-        "paper": dict(n=5000, steps=6000, batch_size=64, lr=2e-4, decoder="paper", guide_steps=3000, L=0.75, ddim_steps=50,
-                      scales=[0.0, 1.0, 3.0, 10.0, 30.0], n_test=500, measurer_steps=3000, n_composition=64, encoder_width=32)}}
-
-def experiment_profiles(dataset: str) -> dict:
-    "{profile: settings} of the Diff-SCM experiment on `dataset` ('mnist' or 'morphomnist')."
-    return {p: dict(v) for p, v in _PROFILES[check_option(dataset, "dataset", list(_PROFILES))].items()}
-
-# %% ../../nbs/35_diffscm.ipynb #21768f10
-def plot_scale_sweep(metrics: dict, realism: str = "ae_error_mean"):
-    "The guidance-scale trade-off of `mnist_benchmark`: effectiveness against realism error (and CLD), one point per s."
-    import matplotlib.pyplot as plt
-    sc = metrics["scales"]; s = [float(k) for k in sc]
-    xs = np.arange(len(s))
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
-    axes[0].plot(xs, [sc[k]["effectiveness"] for k in sc], "o-", label="effectiveness (target accuracy)")
-    axes[0].plot(xs, [sc[k]["still_original"] for k in sc], "s--", label="still read as the original")
-    axes[0].set_ylabel("fraction"); axes[0].legend(fontsize=7)
-    axes[1].plot(xs, [sc[k][realism] for k in sc], "o-", color="C3"); axes[1].set_ylabel("all-class AE error (lower: more realistic)")
-    axes[2].plot(xs, [sc[k]["cld_mean"] for k in sc], "o-", color="C2", label="CLD")
-    axes[2].plot(xs, [sc[k]["im1_median"] for k in sc], "s--", color="C4", label="IM1 (median)"); axes[2].legend(fontsize=7)
-    for ax in axes: ax.set_xticks(xs); ax.set_xticklabels([f"{v:g}" for v in s]); ax.set_xlabel("guidance scale s")
-    fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s", fontsize=9); fig.tight_layout()
-    return fig
+    return load_configured(path, DiffSCM, "DiffSCM", device, fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})

@@ -15,17 +15,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..data.registry import SPLITS
-from ..core import check_array, check_option, check_same_length, get_device, progress
+from ..core import (check_array, check_int, check_number, check_option, check_same_length, get_device, progress,
+                         single_thread)
 from ..graphs import edge_precision_recall, shd
 from ..metrics import dci, mcc
 from .score_crl import project_to_dag
-from .score_estimation import _mlp, _single_thread
-from ..nets import timestep_embedding
-from ..train import _check_int, _check_number
+from ..nets import mlp, timestep_embedding
 
 # %% auto #0
 __all__ = ['LOG2PI', 'PRIORS', 'ParallelMLP', 'GaussianEncoder', 'InterventionEncoder', 'AffineSolutions', 'Schedule', 'ILCM',
-           'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
+           'check_features', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
 
 # %% ../../nbs/32_ilcm.ipynb #68423a0b
 LOG2PI = math.log(2 * math.pi)
@@ -59,7 +58,7 @@ class GaussianEncoder(nn.Module):
                  min_log_std: float = -7.0):
         super().__init__()
         self.dim, self.n, self.time_dim, self.min_log_std = dim, n_latents, time_dim, min_log_std
-        self.net = _mlp(dim + time_dim, 2 * n_latents, hidden, depth, nn.SiLU)
+        self.net = mlp(dim + time_dim, 2 * n_latents, hidden, depth, nn.SiLU)
         with torch.no_grad(): self.net[-1].bias[n_latents:] = -3.0        # start near-deterministic, as ILCM does
     def forward(self, x, t=None):
         if self.time_dim:
@@ -147,9 +146,9 @@ class ILCM(nn.Module):
     def __init__(self, dim: int, n_latents: int, prior: str = "ilcm", hidden: int = 64, depth: int = 2,
                  decoder_std: float = 0.1, time_dim: int = 0):
         super().__init__()
-        self.dim, self.n = _check_int(dim, "dim"), _check_int(n_latents, "n_latents", low=2)
+        self.dim, self.n = check_int(dim, "dim"), check_int(n_latents, "n_latents", low=2)
         self.prior = check_option(prior, "prior", PRIORS)
-        self.decoder_std = _check_number(decoder_std, "decoder_std", low_open=True)
+        self.decoder_std = check_number(decoder_std, "decoder_std", low_open=True)
         self.encoder = GaussianEncoder(dim, n_latents, hidden, depth, time_dim=time_dim)
         self.intervention_encoder = InterventionEncoder()
         self.solutions = AffineSolutions(n_latents, hidden, depth) if prior == "ilcm" else None
@@ -157,7 +156,7 @@ class ILCM(nn.Module):
         self.register_buffer("x_mean", torch.zeros(dim)); self.register_buffer("x_std", torch.ones(dim))
 
     # --- pieces a subclass (DCRL) replaces -------------------------------------------------------------
-    def _build_decoder(self, hidden, depth): self.decoder = _mlp(self.n, self.dim, hidden, depth, nn.SiLU)
+    def _build_decoder(self, hidden, depth): self.decoder = mlp(self.n, self.dim, hidden, depth, nn.SiLU)
     def _aux(self, x, generator=None):
         "Per-batch randomness shared by all intervention hypotheses (none for the VAE decoder)."
         return None
@@ -263,7 +262,7 @@ class ILCM(nn.Module):
     @torch.no_grad()
     def encode(self, x, t: int | None = None, batch_size: int = 4096) -> dict:
         "Noise encodings ε = μ(x) and causal variables z = s(ε) (numpy), at timestep `t` for time-indexed encoders."
-        x = _as_tensor(x, "x", self.dim, self._device())
+        x = check_features(x, "x", self.dim, self._device())
         outs = {"noise": [], "causal": []}
         for i in range(0, len(x), batch_size):
             xb = self.standardize(x[i:i + batch_size])
@@ -280,7 +279,7 @@ class ILCM(nn.Module):
 
     def _device(self): return next(self.parameters()).device
 
-def _as_tensor(x, name, dim, device):
+def check_features(x, name, dim, device):
     x = check_array(np.asarray(x) if not isinstance(x, torch.Tensor) else x.detach().cpu().numpy(), name, ndim=2)
     if x.shape[1] != dim: raise ValueError(f"{name}: expected {dim} columns, got shape {x.shape}")
     return torch.as_tensor(x, dtype=torch.float32, device=device)
@@ -292,11 +291,11 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
     (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`.
     Returns the history: step, phase and the loss parts every `log_every` steps, plus seconds."""
-    steps, batch_size, log_every = _check_int(steps, "steps"), _check_int(batch_size, "batch_size"), _check_int(log_every, "log_every")
-    lr = _check_number(lr, "lr", low_open=True)
+    steps, batch_size, log_every = check_int(steps, "steps"), check_int(batch_size, "batch_size"), check_int(log_every, "log_every")
+    lr = check_number(lr, "lr", low_open=True)
     schedule = schedule or Schedule()
     device = get_device(device)
-    x = _as_tensor(x, "x", model.dim, device); x_tilde = _as_tensor(x_tilde, "x_tilde", model.dim, device)
+    x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
     check_same_length(x=x, x_tilde=x_tilde)
     if batch_size > len(x): raise ValueError(f"batch_size: {batch_size} is larger than the number of pairs ({len(x)})")
     model.to(device).set_standardization(torch.cat([x, x_tilde]))
@@ -305,7 +304,7 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     bounds = sorted(set(schedule.boundaries(steps).values()) | {0, steps})
     history = {"step": [], "phase": [], "loss": [], "recon": [], "kl": [], "batch_entropy": []}
     t0 = time.perf_counter()
-    with _single_thread(device):
+    with single_thread(device):
         opt, seg_end, perm, pos = None, 0, None, len(x)
         for step in progress(range(steps), desc=desc or f"{type(model).__name__}[{model.prior}]"):
             if step >= seg_end:                       # new phase: fresh Adam state and cosine cycle
@@ -353,7 +352,7 @@ def edge_strengths(model: ILCM, x, t: int | None = None, max_samples: int = 2000
 
 def infer_graph(model: ILCM, x, threshold: float = 0.4, t: int | None = None, max_samples: int = 2000) -> dict:
     "Learned graph: `edge_strengths` projected to the closest DAG (exact order search), edges above `threshold`."
-    threshold = _check_number(threshold, "threshold")
+    threshold = check_number(threshold, "threshold")
     S = edge_strengths(model, x, t, max_samples)
     A, order, _ = project_to_dag(np.where(S > threshold, S, 0.0))
     return {"graph": A, "order": order, "strengths": S}

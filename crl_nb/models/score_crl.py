@@ -406,11 +406,9 @@ def ci_graph(zh, order, alpha: float = 1e-3):
 import torch
 from torch import nn
 
-from ..core import get_device
+from ..core import check_int, check_number, get_device, single_thread
 from ..core import progress as _tqdm
 from ..scm import LinearMixing, TanhMixing
-from .score_estimation import _single_thread
-from ..train import _check_int, _check_number
 import functools
 
 def mixing_from_meta(meta: dict):
@@ -567,9 +565,9 @@ def _validate(x, score_diffs, n_latents):
     if len(x) < 2: raise ValueError(f"x: needs at least 2 samples, got {len(x)}")
     return x, S
 
-def _pos_int(v, name, low=1): return _check_int(v, name, low)
+def _pos_int(v, name, low=1): return check_int(v, name, low)
 
-def _pos_float(v, name, allow_zero=True): return _check_number(v, name, 0.0, low_open=not allow_zero)
+def _pos_float(v, name, allow_zero=True): return check_number(v, name, 0.0, low_open=not allow_zero)
 
 def _d_hat(encoder, decoder, X, S, chunk=4096):
     "D̂[k, j] = mean_x |[J_f(h(x))ᵀ d^k(x)]_j| over all of X (no graph kept)."
@@ -672,7 +670,7 @@ def _one_thread_on_cpu(fn):
     "Small MLPs train faster with one intra-op thread on CPU (60 steps at width 32: 0.17 s against 12.8 s with 2 threads on a loaded 2-core machine)."
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with _single_thread(get_device(kwargs.get("device"))): return fn(*args, **kwargs)
+        with single_thread(get_device(kwargs.get("device"))): return fn(*args, **kwargs)
     return wrapper
 
 gscale_i = _one_thread_on_cpu(gscale_i)

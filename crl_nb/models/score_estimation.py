@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..core import check_array, check_option, get_device, progress
-from ..nets import MLPDenoiser
+from ..core import check_array, check_option, get_device, progress, single_thread
+from ..nets import mlp, MLPDenoiser
 from ..train import TrainingDiverged
 
 # %% auto #0
@@ -66,21 +66,6 @@ def _check_points(x, d, name="x"):
     return x
 
 # %% ../../nbs/30_score_estimation.ipynb #b08096ce
-@contextlib.contextmanager
-def _single_thread(device: torch.device):
-    "Run the block with one intra-op torch thread on CPU (restored afterwards); no-op on accelerators."
-    if device.type != "cpu":
-        yield; return
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(n)
-
-def _mlp(d_in: int, d_out: int, hidden: int, depth: int, act: type[nn.Module]) -> nn.Sequential:
-    "MLP with `depth` hidden layers of width `hidden` and activation `act`, linear output."
-    layers, d = [], d_in
-    for _ in range(depth): layers += [nn.Linear(d, hidden), act()]; d = hidden
-    return nn.Sequential(*layers, nn.Linear(d, d_out))
-
 def _check_pos(value, name, integer=True):
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer else isinstance(value, (int, float)) and not isinstance(value, bool)
     if not ok or value <= 0: raise ValueError(f"{name}: expected a positive {'integer' if integer else 'number'}, got {value!r}")
@@ -148,7 +133,7 @@ class LearnedScore:
     def fit(self, x) -> "LearnedScore":
         "Fit the score network to the rows of `x` (N, d); sets `history` (mean loss per epoch)."
         x = check_array(x, "x", ndim=2, min_rows=2)
-        with _single_thread(self.device): return self._fit(x)
+        with single_thread(self.device): return self._fit(x)
 
     def _fit(self, x):
         n, d = x.shape
@@ -159,7 +144,7 @@ class LearnedScore:
         with torch.random.fork_rng(devices=[]):             # seeded init without touching the global RNG
             torch.manual_seed(self.seed)
             if self.method == "dsm": net = MLPDenoiser(d, hidden=self.hidden, depth=self.depth)
-            else: net = _mlp(d, d, self.hidden, self.depth, nn.Tanh)
+            else: net = mlp(d, d, self.hidden, self.depth, nn.Tanh)
         self.net = net.to(dev)
         scale = 1.0 if self.standardize else float(x.std(0).mean() or 1.0)   # noise levels are relative to the data's spread
         L = self.n_levels
@@ -223,7 +208,7 @@ class DensityRatio:
         "Fit r on samples `x_a` (N_a, d) of p_a and `x_b` (N_b, d) of p_b; sets `history` (BCE per epoch)."
         xa, xb = check_array(x_a, "x_a", ndim=2, min_rows=1), check_array(x_b, "x_b", ndim=2, min_rows=1)
         if xa.shape[1] != xb.shape[1]: raise ValueError(f"x_b: has {xb.shape[1]} columns, x_a has {xa.shape[1]}")
-        with _single_thread(self.device): return self._fit(xa, xb)
+        with single_thread(self.device): return self._fit(xa, xb)
 
     def _fit(self, xa, xb):
         x = np.concatenate([xa, xb]); n, d = x.shape
@@ -235,7 +220,7 @@ class DensityRatio:
         y = torch.cat([torch.ones(len(xa)), torch.zeros(len(xb))]).to(dev)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
-            net = _mlp(d, 1, self.hidden, self.depth, nn.SiLU)
+            net = mlp(d, 1, self.hidden, self.depth, nn.SiLU)
         self.net = net.to(dev)
         g = torch.Generator(device=dev).manual_seed(self.seed)
         bce = nn.BCEWithLogitsLoss()
