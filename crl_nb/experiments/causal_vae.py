@@ -15,7 +15,7 @@ import torch
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
 from ..evaluation import EvaluationConfig, build_setup, evaluate, smooth
-from .config import (StudyConfig, StudyResult, int_at_least, non_negative, one_of, optional, positive, positive_int, fraction,
+from .config import (StudyConfig, StudyResult, TaskConfig, int_at_least, non_negative, one_of, optional, positive, positive_int, fraction,
                                        setting, subset_of)
 from ..graphs import shd
 from ..models.causal_vae import DECODER_KINDS, VARIANTS, CausalVAE, mechanism_check, save_model, train_causal_vae
@@ -25,15 +25,9 @@ __all__ = ['CausalVAEConfig', 'load_study_task', 'build_model', 'run', 'study_re
            'plot_icm']
 
 # %% ../../nbs/62_causal_vae_study.ipynb #6c9e5499
-_SCENES = ("pendulum", "circuit")
-
 @dataclass(frozen=True)
-class CausalVAEConfig(StudyConfig):
+class CausalVAEConfig(TaskConfig):
     "The causal VAE family (CausalVAE, SCM-VAE, ICM-VAE) on one counterfactual task."
-    n: int | None = setting(None, "images generated (None: the task's default)", optional(int_at_least(100)))
-    size: int | None = setting(None, "image size in pixels", optional(one_of(16, 32, 64, 128)), datasets=_SCENES)
-    mode: str | None = setting(None, "grid: the original (angle, light) grid | random: n uniform draws",
-                               optional(one_of("grid", "random")), datasets=("pendulum",))
     variants: tuple = setting(tuple(VARIANTS), "the models to train", subset_of(*VARIANTS))
     steps: int = setting(1000, "training steps of each model", positive_int)
     batch_size: int = setting(64, "images per step", positive_int)
@@ -56,11 +50,6 @@ class CausalVAEConfig(StudyConfig):
         super().validate()
         if self.sparsity > 0 and self.decoder != "additive":
             raise ValueError(f"sparsity: the part-variation penalty needs decoder='additive', got decoder={self.decoder!r}")
-
-    def data_params(self) -> dict:
-        "The task's parameters (`crl_nb.counterfactuals.load_task`)."
-        keys = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}[self.dataset]
-        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 _ADDITIVE = dict(decoder="additive", decoder_width=8, sparsity=0.01)
 CausalVAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")

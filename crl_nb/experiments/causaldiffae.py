@@ -15,7 +15,7 @@ import torch
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
 from ..evaluation import EvaluationConfig, build_setup, evaluate, representation, smooth
-from .config import (StudyConfig, StudyResult, flag, fraction, int_at_least, non_negative, non_negative_int, numbers, one_of,
+from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least, non_negative, non_negative_int, numbers, one_of,
                                        optional, positive, positive_int, setting, subset_of)
 from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
 from ..nets import UNET_DEFAULTS, UNET_SIZES
@@ -25,16 +25,9 @@ __all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run
            'plot_training_curves', 'plot_omega_sweep']
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #89e6c2d8
-_SCENES = ("pendulum", "circuit")
-
 @dataclass(frozen=True)
-class CausalDiffAEConfig(StudyConfig):
+class CausalDiffAEConfig(TaskConfig):
     "CausalDiffAE, DiffAE and label-conditional diffusion on one counterfactual task."
-    # the task
-    n: int | None = setting(None, "images generated (None: the task's default)", optional(int_at_least(100)))
-    size: int | None = setting(None, "image size in pixels", optional(one_of(16, 32, 64, 128)), datasets=_SCENES)
-    mode: str | None = setting(None, "grid: the original (angle, light) grid | random: n uniform draws",
-                               optional(one_of("grid", "random")), datasets=("pendulum",))
     # the models and their training
     steps: int = setting(600, "training steps of each compared model", positive_int)
     batch_size: int = setting(32, "images per step", positive_int)
@@ -78,11 +71,6 @@ class CausalDiffAEConfig(StudyConfig):
         if sum((self.spatial_condition, self.part_maps, self.additive_mean)) > 1:
             raise ValueError("spatial_condition, part_maps, additive_mean: choose one decoder conditioning")
         if self.condition_residual and not self.additive_mean: raise ValueError("condition_residual: only meaningful with additive_mean=True")
-
-    def data_params(self) -> dict:
-        "The task's parameters (`crl_nb.counterfactuals.load_task`)."
-        keys = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}[self.dataset]
-        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #877ada9b
 _ADDITIVE = dict(additive_mean=True, mean_sparsity=0.05, mechanism_input="mean")   # the scenes' decoder, smoke and quick

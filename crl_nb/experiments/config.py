@@ -14,8 +14,8 @@ from ..core import check_option
 
 # %% auto #0
 __all__ = ['PROFILE_NAMES', 'positive_int', 'int_at_least', 'non_negative_int', 'positive', 'non_negative', 'fraction', 'flag',
-           'one_of', 'subset_of', 'numbers', 'optional', 'any_str', 'setting', 'StudyConfig', 'StudyResult',
-           'parse_overrides']
+           'one_of', 'subset_of', 'numbers', 'optional', 'any_str', 'setting', 'StudyConfig', 'TaskConfig',
+           'StudyResult', 'parse_overrides']
 
 # %% ../../nbs/60_configs.ipynb #78657fcd
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
@@ -164,6 +164,23 @@ class StudyConfig:
     def describe(cls) -> str:
         "One line per setting: name = default  # help."
         return "\n".join(f"  {n} = {f.default!r}  # {f.metadata.get('help', '')}" for n, f in cls.settings().items())
+
+# %% ../../nbs/60_configs.ipynb #3784d099
+_SCENES = ("pendulum", "circuit")
+
+@dataclass(frozen=True)
+class TaskConfig(StudyConfig):
+    "A study on one counterfactual task (`crl_nb.counterfactuals.load_task`): the task's own settings come first."
+    n: int | None = setting(None, "images generated (None: the task's default)", optional(int_at_least(100)))
+    size: int | None = setting(None, "image size in pixels", optional(one_of(16, 32, 64, 128)), datasets=_SCENES)
+    mode: str | None = setting(None, "grid: the original (angle, light) grid | random: n uniform draws",
+                               optional(one_of("grid", "random")), datasets=("pendulum",))
+
+    def data_params(self) -> dict:
+        "The task's parameters (`crl_nb.counterfactuals.load_task`)."
+        keys = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}[self.dataset]
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+
 
 # %% ../../nbs/60_configs.ipynb #64d65403
 class StudyResult(NamedTuple):
