@@ -3,7 +3,7 @@
     python benchmarks/causaldiffae_paper.py morphomnist pendulum circuit --out benchmarks/results/causaldiffae_paper
     python benchmarks/causaldiffae_paper.py pendulum --profile smoke --set steps=30 --set n_test=8
 
-The config is resolved exactly as the experiment notebooks (nbs/experiments/causaldiffae_*.ipynb) resolve it
+The config is resolved exactly as the experiment notebooks (nbs/experiments/causaldiffae.ipynb, one study per dataset) resolve it
 (`crl_nb.experiments.studies.study_config`), and the same `run` and `study_record` write the same metrics layout.
 Per dataset it writes <out>/<dataset>/metrics.json, env.json (commit, hardware, software, seconds) and the counterfactual
 grids, ω sweep and training curves as PNG. `--set name=value` overrides one setting (a Python literal: 3000, 1e-4, (1.0, 2.0)).

@@ -3,7 +3,8 @@ python benchmarks/model_comparison.py [--profile quick] [ROOT ...]  (default roo
 Writes benchmarks/results/model_comparison_<profile>.md and prints it."""
 import argparse
 from pathlib import Path
-from crl_nb.report import COMPARISON, collect_runs, comparison_markdown, model_comparison
+from crl_nb.experiments.schema import COMPARISON, collect_runs
+from crl_nb.report import comparison_markdown, model_comparison
 ap = argparse.ArgumentParser()
 ap.add_argument("roots", nargs="*", default=["benchmarks/results/causaldiffae_runs", "benchmarks/results/diffscm_runs", "benchmarks/results/causal_vae_runs"])
 ap.add_argument("--profile", default="quick")

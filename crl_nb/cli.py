@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiments-dir", default=None)
     return ap
 
+# %% ../nbs/90_cli.ipynb #65864bb7
 def _params(experiment, pairs, file=None, experiments_dir=None) -> dict:
     import yaml
     spec = experiment_parameters(find_experiment(experiment, experiments_dir))
@@ -73,6 +74,7 @@ def _grid(experiment, items, experiments_dir=None) -> dict:
         grid[name] = [parse_value(v.strip(), spec.get(name)) for v in vals.split(",") if v.strip()]
     return grid
 
+# %% ../nbs/90_cli.ipynb #f0e837f1
 def main(argv=None) -> int:
     "Entry point of the `crl-nb` console script."
     args = build_parser().parse_args(argv)
@@ -81,9 +83,11 @@ def main(argv=None) -> int:
             from crl_nb.experiments.studies import STUDIES
             for name, nb in list_experiments(args.experiments_dir).items():
                 print(f"{name}  ({nb})\n{describe_parameters(experiment_parameters(nb))}")
-                if name in STUDIES:
-                    cls, ds = STUDIES[name]
-                    print(f"  settings (-p NAME VALUE, or overrides), {cls.__name__} on {ds}:\n{cls.describe()}")
+                studies = {n: s for n, s in STUDIES.items() if s.notebook == name}
+                if studies:
+                    cls = next(iter(studies.values())).config
+                    print("  studies: " + ", ".join(f"{n} (dataset={s.dataset})" for n, s in studies.items()))
+                    print(f"  settings (-p NAME VALUE, or overrides) of {cls.__name__}:\n{cls.describe()}")
             return 0
         common = dict(profile=args.profile, device=args.device, force=args.force, timeout=args.timeout,
                       runs_root=args.runs_root, experiments_dir=args.experiments_dir) if args.command != "report" else {}

@@ -13,118 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from .core import project_root, write_text
-from .runner import hardware_summary, PROFILES, read_json, resolve_experiments_dir, resolve_runs_root
+from .experiments.schema import (COMPARISON, TARGETS, collect_runs, get_path, latest_run, model_entry,
+                                      model_scores, test_plan)
+from .runner import hardware_summary, PROFILES, resolve_experiments_dir, resolve_runs_root
 
 # %% auto #0
-__all__ = ['TARGETS', 'COMPARISON', 'collect_runs', 'get_path', 'results_table', 'to_markdown', 'frame_markdown',
-           'model_comparison', 'comparison_markdown', 'build_report']
-
-# %% ../nbs/80_report.ipynb #b6a534a1
-TARGETS: list[dict] = [
-    # DCI sanity values quoted in papers.md §7 (disentanglement_lib-style checks with independent factors)
-    dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="D, permuted noisy latents (GBT)",
-         metric="permutation.gbt.disentanglement", paper="0.99–1.00", low=0.99, high=1.0, source="papers.md §7"),
-    dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="C, permuted noisy latents (GBT)",
-         metric="permutation.gbt.completeness", paper="0.99–1.00", low=0.99, high=1.0, source="papers.md §7"),
-    dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="D, random rotation (GBT)",
-         metric="rotation.gbt.disentanglement", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
-    # the same reference for independent factors: full rotation strength (alpha = 1) of the calibration experiment
-    dict(table="DCI sanity checks", experiment="metrics_calibration", quantity="D, random rotation of independent factors (GBT)",
-         metric="rotation.1.gbt_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
-    dict(table="DCI sanity checks", experiment="metrics_calibration", quantity="D, random rotation of independent factors (Lasso)",
-         metric="rotation.1.lasso_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
-    # still to come: each row names the experiment that will reproduce it
-    dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="ILCM",
-         metric="n4.ilcm.dci_d", paper="0.99 (issue: ≥ 0.95)", low=0.95, high=1.0, source="papers.md §8 (ILCM README)"),
-    dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="dVAE",
-         metric="n4.dvae.dci_d", paper="0.34 (issue: ≤ 0.5)", low=0.0, high=0.5, source="papers.md §8"),
-    dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="β-VAE",
-         metric="n4.beta_vae.dci_d", paper="0.13 (issue: ≤ 0.3)", low=0.0, high=0.3, source="papers.md §8"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 5",
-         metric="n5.dcrl.dci_d", paper="not known (issue: ≥ 0.9)", low=0.9, high=1.0, source="issue"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="SHD (reversal counts 2), n = 5",
-         metric="n5.dcrl.shd_twice", paper="not known (issue: ≤ 1)", low=0.0, high=1.0, source="issue"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 10 (DCRL)",
-         metric="n10.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 10 (ILCM)",
-         metric="n10.ilcm.dci_d", paper="not known", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 15 (DCRL)",
-         metric="n15.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 15 (ILCM)",
-         metric="n15.ilcm.dci_d", paper="not known", source="papers.md §1"),
-    *[dict(table="CausalDiffAE DCI disentanglement", experiment=f"causaldiffae_{ds}", quantity=f"{model}, {label}",
-           metric=f"{key}.dci.disentanglement", paper=value + (" (issue: ≥ 0.9 quick, ≥ 0.99 paper)" if key == "causaldiffae" else ""),
-           **(dict(low=0.9, high=1.0) if key == "causaldiffae" else {}),
-           source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
-      for ds, label, vals in [("morphomnist", "MorphoMNIST", ("0.993 ± 0.01", "0.358 ± 0.01")), ("pendulum", "Pendulum", ("0.999 ± 0.01", "0.353 ± 0.01")),
-                              ("circuit", "CausalCircuit", ("0.999 ± 0.01", "0.353 ± 0.01"))]
-      for (model, key), value in zip([("CausalDiffAE", "causaldiffae"), ("DiffAE", "diffae")], vals)],
-    # effectiveness MAE of CausalDiffAE (poster; lower is better): metric causaldiffae.effectiveness.<intervened>.<measured>
-    *[dict(table=f"CausalDiffAE effectiveness, {label} (MAE, lower is better)", experiment=f"causaldiffae_{ds}", quantity=f"{measured} | do({do})",
-           metric=f"causaldiffae.effectiveness.{do}.{measured}", paper=f"{value} (issue, paper profile: at or below)", low=0.0, high=value,
-           source="papers.md §8")
-      for ds, label, table in [
-          ("morphomnist", "MorphoMNIST", {("thickness", "thickness"): 0.392, ("thickness", "intensity"): 0.309,
-                                          ("intensity", "thickness"): 0.503, ("intensity", "intensity"): 0.256}),
-          ("pendulum", "Pendulum", {(m, d): v for m, row in zip(["angle", "light", "shadow_length", "shadow_position"],
-                                                                 [[0.297, 0.132, 0.031, 0.034], [0.045, 0.434, 0.035, 0.064],
-                                                                  [0.136, 0.322, 0.492, 0.082], [0.146, 0.303, 0.064, 0.471]])
-                                    for d, v in zip(["angle", "light", "shadow_length", "shadow_position"], row)})]
-      for (measured, do), value in table.items()],
-    # the causal VAE family (issue "The causal VAE family"): CausalVAE's DCI is in the CausalDiffAE poster; SCM-VAE and ICM-VAE are not known
-    *[dict(table="Causal VAE family, DCI disentanglement", experiment=f"causal_vae_{ds}", quantity=f"{name}, {label}", metric=f"{key}.dci.disentanglement",
-           paper=(cvae if key == "causalvae" else "not known") + (" (issue: ≥ 0.8 quick)" if ds == "pendulum" and key != "causalvae" else ""),
-           **(dict(low=0.8, high=1.0) if ds == "pendulum" and key != "causalvae" else {}),
-           source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
-      for ds, label, cvae in [("morphomnist", "MorphoMNIST", "0.784 ± 0.01"), ("pendulum", "Pendulum", "0.885 ± 0.01"), ("circuit", "CausalCircuit", "0.886 ± 0.01")]
-      for name, key in [("CausalVAE", "causalvae"), ("SCM-VAE", "scmvae"), ("ICM-VAE", "icmvae")]],
-    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM1 (median, at the CLD-selected s)", metric="im1",
-         paper="≈ 0.94 (issue, paper profile: ≤ 0.94)", low=0.0, high=0.94, source="papers.md §8"),
-    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM2 (median, at the CLD-selected s)", metric="im2",
-         paper="≈ 0.04 (issue, paper profile: ≤ 0.04)", low=0.0, high=0.04, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.mcc", paper="0.990 (issue: ≥ 0.98)", low=0.98, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="SHD, hard, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.shd", paper="0.7 (issue: ≤ 1)", low=0.0, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="seconds per run, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.seconds", paper="3.0 (issue: < 2 s)", low=0.0, high=2.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, soft (step 1), n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.soft.mcc", paper="0.671", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=10, d=100, 50k/env",
-         metric="n10_d100_N50000.hard.mcc", paper="issue: ≥ 0.95", low=0.95, high=1.0, source="issue"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=8, d=100, 50k/env",
-         metric="n8_d100_N50000.hard.mcc", paper="0.981", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="SHD, hard, n=8, d=100, 50k/env",
-         metric="n8_d100_N50000.hard.shd", paper="4.9", source="papers.md §8"),
-    dict(table="GSCALE-I", experiment="score_crl_gscale", quantity="MCC, n=2, MLP mixing",
-         metric="n2.mcc", paper="issue: ≥ 0.9", low=0.9, high=1.0, source="issue"),
-    dict(table="UMNI-CRL", experiment="score_crl_umni", quantity="MCC, hard, n=4",
-         metric="n4.hard.mcc", paper="1 (perfect recovery claimed)", source="UMNI-CRL paper"),
-    dict(table="UMNI-CRL", experiment="score_crl_umni", quantity="SHD, hard, n=4",
-         metric="n4.hard.shd", paper="0 (perfect recovery claimed)", source="UMNI-CRL paper"),
-]
+__all__ = ['results_table', 'to_markdown', 'frame_markdown', 'model_comparison', 'comparison_markdown', 'build_report']
 
 # %% ../nbs/80_report.ipynb #55986441
-def collect_runs(runs_root=None) -> list[dict]:
-    "Every run folder under `runs_root` (scratch and report folders excluded), with its records."
-    root = resolve_runs_root(runs_root); out = []
-    if not root.is_dir(): return out
-    for exp_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "report"):
-        for r in sorted(p for p in exp_dir.iterdir() if p.is_dir() and not p.name.startswith("scratch-")):
-            env = read_json(r / "env.json")
-            if not env: continue
-            out.append({"experiment": exp_dir.name, "run_dir": r, "run_id": r.name, "status": env.get("status"),
-                        "profile": env.get("profile"), "seed": env.get("seed"), "error": env.get("error"),
-                        "parameters": read_json(r / "parameters.json"), "metrics": read_json(r / "metrics.json"), "env": env})
-    return out
-
-def get_path(d: dict, dotted: str):
-    "Value at a dotted path of nested dicts, or None."
-    for part in dotted.split("."):
-        if not isinstance(d, dict) or part not in d: return None
-        d = d[part]
-    return d
-
 def _group(run: dict) -> tuple:
     params = {k: v for k, v in run["parameters"].items() if k not in ("seed", "profile")}
     return run["experiment"], run["profile"], json.dumps(params, sort_keys=True, default=str)
@@ -184,51 +80,20 @@ def frame_markdown(df, index_name: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 # %% ../nbs/80_report.ipynb #8868a19f
-COMPARISON = {   # dataset -> [(experiment, metrics key, label)]
-    ds: [(f"causal_vae_{ds}", "causalvae", "CausalVAE"), (f"causal_vae_{ds}", "scmvae", "SCM-VAE"), (f"causal_vae_{ds}", "icmvae", "ICM-VAE"),
-         (f"causaldiffae_{ds}", "diffae", "DiffAE"), (f"causaldiffae_{ds}", "causaldiffae", "CausalDiffAE"),
-         (f"causaldiffae_{ds}", "label", "label-conditional diffusion")] + ([("diffscm_morphomnist", "diffscm", "Diff-SCM")] if ds == "morphomnist" else [])
-    for ds in ("morphomnist", "pendulum", "circuit")}
-
-def _latest(runs: list[dict], experiment: str, profile: str) -> dict | None:
-    ok = [r for r in runs if r["experiment"] == experiment and r["profile"] == profile and r["status"] == "ok"]
-    return max(ok, key=lambda r: r["run_id"]) if ok else None
-
-def _entry(run: dict, key: str) -> tuple[dict | None, str]:
-    "The scored entry of model `key` in a run's metrics (Diff-SCM: its recorded best scale), and a note."
-    m = run["metrics"]
-    if key != "diffscm": return m.get(key), ""
-    scales = get_path(m, "diffscm.scales") or {}
-    best = get_path(m, "summary.diffscm_best_scale_selected_on_test")
-    if best is None or str(float(best)) not in scales: return None, ""
-    return scales[str(float(best))], f"s = {float(best):g}, chosen on the test images"
-
-def _plan(run: dict) -> tuple:
-    m = run["metrics"]
-    n_test = get_path(m, "config.n_test") or get_path(m, "causaldiffae_config.n_test")
-    return json.dumps(m.get("task", {}), sort_keys=True), n_test
-
 def model_comparison(runs: list[dict], dataset: str, profile: str = "quick", base: Path | None = None) -> list[dict]:
     "One row per model with a successful `profile` run on `dataset`: DCI, effectiveness, pixel errors, composition, reversibility, checks."
     if dataset not in COMPARISON: raise ValueError(f"dataset: expected one of {list(COMPARISON)}, got {dataset!r}")
     rows, first_plan = [], None
     for exp, key, label in COMPARISON[dataset]:
-        run = _latest(runs, exp, profile)
+        run = latest_run(runs, exp, profile)
         if run is None: continue
-        e, note = _entry(run, key)
+        e, note = model_entry(run, key)
         if not isinstance(e, dict) or "effectiveness_mean" not in e: continue
-        plan = _plan(run)
+        plan = test_plan(run)
         if first_plan is None: first_plan = plan
-        checks = {**e.get("moves", {}), **e.get("stays", {})}
-        rev = e.get("reversibility") or {}
-        comp = e.get("composition") or {}
-        rows.append({"model": label, "dci_d": get_path(e, "dci.disentanglement"), "dci_c": get_path(e, "dci.completeness"),
-                     "effectiveness": e["effectiveness_mean"], "pixel_mae": e.get("pixel_mae_mean"), "reconstruction_mae": e.get("reconstruction_pixel_mae"),
-                     "composition_1": comp.get("1", comp.get(1)), "composition_10": comp.get("10", comp.get(10)),
-                     "reversibility": float(np.mean(list(rev.values()))) if rev else None,
-                     "checks_passed": sum(bool(c.get("ok")) for c in checks.values()), "checks": len(checks),
-                     "icm_score": get_path(e, "icm.icm_score"), "n_test": plan[1], "same_plan": plan == first_plan, "note": note,
-                     "experiment": exp, "run": os.path.relpath(run["run_dir"], base) if base else str(run["run_dir"]),
+        rows.append({"model": label, **model_scores(e), "n_test": plan[1], "same_plan": plan == first_plan,
+                     "note": note, "experiment": exp,
+                     "run": os.path.relpath(run["run_dir"], base) if base else str(run["run_dir"]),
                      "commit": str(run["env"].get("commit"))[:7], "hardware": hardware_summary(run["env"])})
     return rows
 

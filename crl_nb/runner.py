@@ -25,10 +25,11 @@ from .core import atomic_write, check_option, get_device, progress, project_root
 
 # %% auto #0
 __all__ = ['PROFILES', 'CELL_TIMEOUT', 'RUN_DIR_ENV', 'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments',
-           'find_experiment', 'Parameter', 'experiment_parameters', 'describe_parameters', 'validate_parameters',
-           'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record', 'save_figure',
-           'resolve_parameters', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult',
-           'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
+           'run_name', 'runnable', 'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters',
+           'describe_parameters', 'validate_parameters', 'study_settings', 'full_parameters', 'parse_value',
+           'current_run', 'record', 'save_figure', 'resolve_parameters', 'explorer_wanted', 'git_state', 'environment',
+           'hardware_summary', 'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep',
+           'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -48,11 +49,42 @@ def list_experiments(experiments_dir=None) -> dict[str, Path]:
     d = resolve_experiments_dir(experiments_dir)
     return {p.stem: p for p in sorted(d.glob("*.ipynb")) if not p.name.startswith(("_", "."))}
 
+# %% ../nbs/70_runner.ipynb #2eede5b2
+def _studies_of(notebook: str) -> dict:
+    from crl_nb.experiments.studies import STUDIES   # imported when needed: it imports torch
+    return {n: s for n, s in STUDIES.items() if s.notebook == notebook}
+
+def run_name(notebook: str, dataset: str | None = None) -> str:
+    "The study that `notebook` runs on `dataset` (its folder under runs/); a notebook without studies is its own name."
+    studies = _studies_of(notebook)
+    if not studies: return notebook
+    if dataset is None and len(studies) == 1: return next(iter(studies))
+    for name, s in studies.items():
+        if s.dataset == dataset: return name
+    datasets = ", ".join(s.dataset for s in studies.values())
+    raise ValueError(f"dataset: {notebook} runs on {datasets}, not on {dataset!r}")
+
+def runnable(experiments_dir=None) -> list[str]:
+    "Everything `reproduce` runs: the studies of a notebook that has studies, every other notebook by its name."
+    return [s for nb in list_experiments(experiments_dir) for s in (list(_studies_of(nb)) or [nb])]
+
+def resolve_experiment(name: str, params: dict | None = None, experiments_dir=None) -> tuple[Path, dict]:
+    """The notebook that runs `name` (a notebook's name, or a study's) and the parameters it runs with:
+    a study of a family notebook adds its `dataset` to `params`."""
+    params, exps = dict(params or {}), list_experiments(experiments_dir)
+    if name in exps: return exps[name], params
+    from crl_nb.experiments.studies import STUDIES
+    s = STUDIES.get(name)
+    if s is None or s.notebook not in exps:
+        raise ValueError(f"experiment: unknown experiment {name!r}; available: "
+                         f"{', '.join(dict.fromkeys([*exps, *runnable(experiments_dir)])) or 'none'}")
+    if params.get("dataset", s.dataset) != s.dataset:
+        raise ValueError(f"dataset: {name} is the study on {s.dataset!r}, not on {params['dataset']!r}")
+    return exps[s.notebook], {**params, "dataset": s.dataset}
+
 def find_experiment(name: str, experiments_dir=None) -> Path:
-    "The notebook of experiment `name`, or a `ValueError` listing the experiments."
-    exps = list_experiments(experiments_dir)
-    if name not in exps: raise ValueError(f"experiment: unknown experiment {name!r}; available: {', '.join(exps) or 'none'}")
-    return exps[name]
+    "The notebook of experiment (or study) `name`, or a `ValueError` listing the experiments."
+    return resolve_experiment(name, None, experiments_dir)[0]
 
 # %% ../nbs/70_runner.ipynb #b28b3e30
 @dataclass
@@ -93,6 +125,7 @@ def experiment_parameters(nb) -> dict[str, Parameter]:
     if not out: raise ValueError(f"{nb}: no cell tagged 'parameters'")
     return out
 
+# %% ../nbs/70_runner.ipynb #9d015e20
 def _matches(value, types: tuple) -> bool:
     if not types: return True
     if isinstance(value, bool) and bool not in types: return False
@@ -100,13 +133,15 @@ def _matches(value, types: tuple) -> bool:
 
 def describe_parameters(spec: dict[str, Parameter]) -> str:
     "One line per parameter: name: type = default  # help."
-    return "\n".join(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else "") for p in spec.values())
+    return "\n".join(f"  {p.name}: {p.type} = {p.default!r}" + (f"  # {p.help}" if p.help else "")
+                     for p in spec.values())
 
 def validate_parameters(experiment: str, spec: dict[str, Parameter], params: dict) -> dict:
     "Check names and types of `params` against `spec`; return the full parameter set (defaults filled in)."
     unknown = sorted(set(params) - set(spec))
     if unknown:
-        raise ValueError(f"{experiment}: unknown parameter(s) {', '.join(map(repr, unknown))}; valid parameters are:\n{describe_parameters(spec)}")
+        raise ValueError(f"{experiment}: unknown parameter(s) {', '.join(map(repr, unknown))}; "
+                         f"valid parameters are:\n{describe_parameters(spec)}")
     for name, value in params.items():
         p = spec[name]
         if value is None and p.default is None: continue
@@ -116,22 +151,26 @@ def validate_parameters(experiment: str, spec: dict[str, Parameter], params: dic
     if "profile" in params: check_option(params["profile"], "profile", PROFILES)
     return {**{n: p.default for n, p in spec.items()}, **params}
 
+# %% ../nbs/70_runner.ipynb #71a52683
 def study_settings(experiment: str, spec: dict[str, Parameter], params: dict, profile: str) -> dict:
-    """For a study notebook (one of `crl_nb.experiments.studies.STUDIES` with an `overrides` parameter): move the names in `params`
-    that the notebook does not declare into `overrides`, and resolve the study's config once, so that a bad setting fails here."""
+    """For a study notebook (one with an `overrides` parameter that runs a study of
+    `crl_nb.experiments.studies.STUDIES`): move the names in `params` that the notebook does not declare into
+    `overrides`, and resolve the study's config once, so that a bad setting fails here."""
     if "overrides" not in spec: return dict(params)
     from crl_nb.experiments.studies import STUDIES, study_config
-    if experiment not in STUDIES: return dict(params)
+    dataset = params.get("dataset", spec["dataset"].default if "dataset" in spec else None)
+    study = run_name(experiment, dataset)
+    if study not in STUDIES: return dict(params)
     params = dict(params)
     extra = {k: params.pop(k) for k in list(params) if k not in spec}
     overrides = {**(params.get("overrides") or {}), **extra}
     run = {k: params[k] for k in ("seed", "device") if params.get(k) is not None}
-    try: study_config(experiment, profile, overrides, **run)
-    except ValueError as e: raise ValueError(f"{experiment}: {e}") from None
+    try: study_config(study, profile, overrides, **run)
+    except ValueError as e: raise ValueError(f"{study}: {e}") from None
     return {**params, "overrides": overrides}
 
 def full_parameters(experiment: str, spec: dict[str, Parameter], params: dict, profile: str) -> dict:
-    "The complete, checked parameter set of one run: study settings folded into `overrides`, then names and types checked."
+    "The complete, checked parameter set of one run: study settings folded into `overrides`, then names and types."
     return validate_parameters(experiment, spec, {**study_settings(experiment, spec, params, profile), "profile": profile})
 
 def parse_value(raw: str, param: Parameter | None = None):
@@ -261,6 +300,7 @@ def find_runs(experiment: str, runs_root=None, key: str | None = None, status: s
         out.append(r)
     return out
 
+# %% ../nbs/70_runner.ipynb #8f1cd897
 def _new_run_dir(base: Path, profile: str, key: str) -> Path:
     base.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -278,24 +318,24 @@ def _error_text(e: BaseException) -> str:
 def run(experiment: str, params: dict | None = None, profile: str = "quick", device: str | None = None,
         force: bool = False, timeout: int | None = None, runs_root=None, experiments_dir=None,
         verbose: bool | None = None) -> RunResult:
-    "Execute one experiment notebook with papermill into a new run folder (see the rules above)."
+    "Execute one experiment notebook (or one study of it) with papermill into a new run folder (see the rules above)."
     import papermill as pm
     check_option(profile, "profile", PROFILES)
-    nb = find_experiment(experiment, experiments_dir)
+    nb, params = resolve_experiment(experiment, params, experiments_dir)
     spec = experiment_parameters(nb)
-    params = dict(params or {})
     if "profile" in params and params["profile"] != profile: raise ValueError("profile: give it once, as profile=, not also in params")
-    if "profile" not in spec: raise ValueError(f"{experiment}: the parameters cell must define 'profile'")
-    full = full_parameters(experiment, spec, params, profile)
+    if "profile" not in spec: raise ValueError(f"{nb.stem}: the parameters cell must define 'profile'")
+    full = full_parameters(nb.stem, spec, params, profile)
+    name = run_name(nb.stem, full.get("dataset"))
     if device is not None: device = str(get_device(device))     # refuses cuda where there is none, before any kernel
-    key = run_key(experiment, full)
+    key = run_key(name, full)
     if not force:
-        done = find_runs(experiment, runs_root, key=key, status="ok")
-        if done: return RunResult(experiment, "skipped", done[-1], key, full)
+        done = find_runs(name, runs_root, key=key, status="ok")
+        if done: return RunResult(name, "skipped", done[-1], key, full)
     if timeout is None: timeout = CELL_TIMEOUT[profile]
-    run_dir = _new_run_dir(resolve_runs_root(runs_root) / experiment, profile, key)
+    run_dir = _new_run_dir(resolve_runs_root(runs_root) / name, profile, key)
     write_json(run_dir / "parameters.json", full)
-    env = {"experiment": experiment, "key": key, "status": "running", "profile": profile, "seed": full.get("seed"),
+    env = {"experiment": name, "key": key, "status": "running", "profile": profile, "seed": full.get("seed"),
            "device": device, "cell_timeout": timeout, "notebook": str(nb), "started": _now(), **environment()}
     write_json(run_dir / "env.json", env)
     if verbose is None: verbose = bool(getattr(sys.stdout, "isatty", lambda: False)())
@@ -304,7 +344,7 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     if device: os.environ["CRL_NB_DEVICE"] = device
     t0 = time.time(); status, error = "ok", None
     try:
-        pm.execute_notebook(str(nb), str(run_dir / f"{experiment}.ipynb"), parameters=full, cwd=str(nb.parent),
+        pm.execute_notebook(str(nb), str(run_dir / f"{nb.stem}.ipynb"), parameters=full, cwd=str(nb.parent),
                             kernel_name="python3", execution_timeout=timeout, start_timeout=120,
                             progress_bar=verbose, log_output=verbose, request_save_on_cell_execute=True)
     except KeyboardInterrupt:
@@ -318,7 +358,7 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
         env.update(status=status, error=error, ended=_now(), seconds=round(time.time() - t0, 2))
         write_json(run_dir / "env.json", env)
     if status == "interrupted": raise KeyboardInterrupt
-    return RunResult(experiment, status, run_dir, key, full, error, env["seconds"])
+    return RunResult(name, status, run_dir, key, full, error, env["seconds"])
 
 # %% ../nbs/70_runner.ipynb #375b428d
 def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dict]:
@@ -338,6 +378,7 @@ def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dic
 def _run_task(kwargs: dict) -> RunResult:
     return run(**kwargs)
 
+# %% ../nbs/70_runner.ipynb #88a2051f
 def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | None = None, profile: str = "quick",
           backend: str = "local", address: str | None = None, workers: int | None = None, device: str | None = None,
           force: bool = False, timeout: int | None = None, runs_root=None, experiments_dir=None) -> list[RunResult]:
@@ -345,24 +386,24 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     check_option(backend, "backend", ["local", "ray"])
     check_option(profile, "profile", PROFILES)
     if workers is not None and (not isinstance(workers, int) or workers < 1): raise ValueError(f"workers: expected a positive integer, got {workers!r}")
-    nb = find_experiment(experiment, experiments_dir)
+    nb, base = resolve_experiment(experiment, params, experiments_dir)
     spec = experiment_parameters(nb)
     points = grid_points(grid, seeds)
-    base = dict(params or {})
-    fulls = [full_parameters(experiment, spec, {**base, **pt}, profile) for pt in points]
+    fulls = [full_parameters(nb.stem, spec, {**base, **pt}, profile) for pt in points]
+    names = [run_name(nb.stem, full.get("dataset")) for full in fulls]
     if device is not None: device = str(get_device(device)) if address is None else device
     common = dict(profile=profile, device=device, force=force, timeout=timeout, verbose=False,
                   runs_root=str(resolve_runs_root(runs_root)), experiments_dir=str(resolve_experiments_dir(experiments_dir)))
-    tasks = [dict(experiment=experiment, params={**base, **pt}, **common) for pt in points]
+    tasks = [dict(experiment=nb.stem, params={**base, **pt}, **common) for pt in points]
     workers = workers or os.cpu_count() or 1
     from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
     results: list = [None] * len(tasks)
     bar = progress(total=len(tasks), desc=f"sweep {experiment}")
     todo = []
     for i, full in enumerate(fulls):      # finished points are skipped here, before any worker or Ray starts
-        key = run_key(experiment, full)
-        done = [] if force else find_runs(experiment, runs_root, key=key, status="ok")
-        if done: results[i] = RunResult(experiment, "skipped", done[-1], key, full); bar.update()
+        key = run_key(names[i], full)
+        done = [] if force else find_runs(names[i], runs_root, key=key, status="ok")
+        if done: results[i] = RunResult(names[i], "skipped", done[-1], key, full); bar.update()
         else: todo.append(i)
     if not todo: pass
     elif backend == "local" and workers == 1:
@@ -393,17 +434,24 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     bar.close()
     return results
 
+# %% ../nbs/70_runner.ipynb #6c0429c1
 def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False, device: str | None = None,
               timeout: int | None = None, runs_root=None, experiments_dir=None) -> list[RunResult]:
-    "Run every experiment (or `only` these) with the profile's defaults (`crl_nb.report.build_report` then reads the runs)."
+    """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
+    defaults (`crl_nb.report.build_report` then reads the runs)."""
     check_option(profile, "profile", PROFILES)
-    exps = list_experiments(experiments_dir)
-    names = list(only) if only else list(exps)
-    for n in names:
-        if n not in exps: raise ValueError(f"only: unknown experiment {n!r}; available: {', '.join(exps)}")
+    names = runnable(experiments_dir)
+    if only:
+        exps, chosen = list_experiments(experiments_dir), []
+        for n in only:
+            if n in names: chosen.append(n)
+            elif n in exps: chosen += list(_studies_of(n))
+            else: raise ValueError(f"only: unknown experiment {n!r}; available: {', '.join(names)}")
+        names = list(dict.fromkeys(chosen))
     results = []
     for n in progress(names, desc="reproduce"):
-        r = run(n, profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root, experiments_dir=experiments_dir)
+        r = run(n, profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root,
+                experiments_dir=experiments_dir)
         print(f"[{n}] {r.status}" + (f" ({r.error})" if r.error else "") + f" -> {r.run_dir}", flush=True)
         results.append(r)
     return results

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crl_nb.experiments.studies import STUDIES, study_config
+from crl_nb.runner import resolve_experiment, run_name
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ("smoke", "quick", "paper")
@@ -18,14 +19,14 @@ PROFILES = ("smoke", "quick", "paper")
 def notebook_config(experiment: str, profile: str, overrides: dict | None = None):
     """The `cfg` that the notebook's own cells build: its imports, its parameters cell with `profile` (and `overrides`)
     injected as papermill would, and the cell that resolves the config. No training cell runs."""
-    cells = [c for c in json.loads((ROOT / "nbs" / "experiments" / f"{experiment}.ipynb").read_text())["cells"]
-             if c["cell_type"] == "code"]
+    nb, params = resolve_experiment(experiment)   # a study's notebook, and the `dataset` the runner injects
+    cells = [c for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
     src = ["".join(c["source"]) for c in cells]
     (i_params,) = [i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", [])]
     (i_cfg,) = [i for i, s in enumerate(src) if "cfg = study_config(" in s]
     ns = {}
     for s in src[:i_params + 1]: exec(s, ns)
-    ns.update(profile=profile, **({"overrides": overrides} if overrides is not None else {}))
+    ns.update(profile=profile, **params, **({"overrides": overrides} if overrides is not None else {}))
     exec(src[i_cfg], ns)
     return ns["cfg"]
 
@@ -39,13 +40,16 @@ def script(name: str):
 def test_every_study_notebook_is_in_the_table():
     notebooks = {p.stem for p in (ROOT / "nbs" / "experiments").glob("*.ipynb")
                  if "cfg = study_config(" in p.read_text()}
-    assert notebooks == set(STUDIES)
+    assert notebooks == {s.notebook for s in STUDIES.values()}
+    # a family notebook runs one study per dataset of its config; every study name is the notebook's plus its dataset
+    for name, s in STUDIES.items():
+        assert run_name(s.notebook, s.dataset) == name and s.dataset in s.config.DATASETS
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("experiment", sorted(STUDIES))
 def test_notebook_script_and_python_resolve_the_same_config(experiment, profile):
-    cls, dataset = STUDIES[experiment]
+    cls, dataset = STUDIES[experiment].config, STUDIES[experiment].dataset
     direct = cls.resolve(dataset, profile)
     assert study_config(experiment, profile) == direct
     assert notebook_config(experiment, profile) == direct
@@ -73,7 +77,7 @@ def test_the_part_map_variants_share_the_study_config(dataset, profile):
 
 def test_the_profiles_differ_where_they_should():
     "The profiles are overrides of one declaration: smoke is small, paper follows the papers."
-    cls, _ = STUDIES["causaldiffae_pendulum"]
+    cls = STUDIES["causaldiffae_pendulum"].config
     smoke, quick, paper = (cls.resolve("pendulum", p) for p in PROFILES)
     assert smoke.steps < quick.steps < paper.steps and paper.decoder == "paper" and paper.size == 64
     assert quick.additive_mean and quick.mean_sparsity == 0.05 and not paper.additive_mean and paper.spatial_condition
@@ -98,3 +102,12 @@ def test_a_script_refuses_a_bad_setting_before_any_work(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "causaldiffae_paper.py"), "pendulum", "--profile", "smoke",
                         "--set", "lr=-1", "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "lr: " in r.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_dataset_the_family_has_no_study_of_is_refused_before_a_kernel_starts(tmp_path):
+    cli = str(Path(sys.executable).parent / "crl-nb")
+    for args in (["causaldiffae", "-p", "dataset", "mnist"], ["causal_vae_circuit", "-p", "dataset", "pendulum"]):
+        r = subprocess.run([cli, "run", *args, "--profile", "smoke", "--runs-root", tmp_path],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and "dataset: " in r.stderr, r.stdout + r.stderr
+    assert not any(tmp_path.iterdir()), "a run folder was written for a refused dataset"

@@ -13,9 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from crl_nb.runner import resolve_experiment, runnable
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [str(Path(sys.executable).parent / "crl-nb")]
-EXPERIMENTS = sorted(p.stem for p in (ROOT / "nbs" / "experiments").glob("*.ipynb") if not p.name.startswith(("_", ".")))
+EXPERIMENTS = runnable()   # every notebook, a family notebook once per dataset (its studies)
 
 
 def crl_nb(*args, timeout=900):
@@ -57,13 +59,15 @@ def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
     assert r.returncode == 0, r.stdout + r.stderr
     (run_dir,) = (tmp_path / name).iterdir()
     files = {p.name for p in run_dir.iterdir()}
-    assert {f"{name}.ipynb", "parameters.json", "env.json", "metrics.json"} <= files and any(f.endswith(".png") for f in files)
+    nb, study_params = resolve_experiment(name)   # a study of a family notebook: the notebook, and its dataset
+    notebook = nb.name
+    assert {notebook, "parameters.json", "env.json", "metrics.json"} <= files and any(f.endswith(".png") for f in files)
     env = json.loads((run_dir / "env.json").read_text())
     assert env["status"] == "ok" and env["profile"] == "smoke" and env["seed"] == 0
     for key in ("commit", "dirty", "python", "torch", "cpu", "gpus", "started", "ended", "key"):
         assert key in env
     params = json.loads((run_dir / "parameters.json").read_text())
-    assert params["profile"] == "smoke"
+    assert params["profile"] == "smoke" and all(params[k] == v for k, v in study_params.items())
     assert json.loads((run_dir / "metrics.json").read_text())["profile"] == "smoke"
     assert not list((ROOT / "nbs").rglob("metrics.json")), "outputs must never land in nbs/"
     # the identical run is skipped, --force reruns into a new folder
@@ -77,7 +81,7 @@ def test_explorer_builds_under_a_kernel(tmp_path):
     "Asked for explicitly, the ipywidgets explorer cell runs under a real kernel and displays a widget (papermill runs skip it by default)."
     r = crl_nb("run", "causal_vae_pendulum", "--profile", "smoke", "-p", "explorer", "True", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    nb = json.loads(next((tmp_path / "causal_vae_pendulum").glob("*/causal_vae_pendulum.ipynb")).read_text())
+    nb = json.loads(next((tmp_path / "causal_vae_pendulum").glob("*/causal_vae.ipynb")).read_text())
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any("explorer skipped" in "".join(o.get("text", "")) for o in outputs)
@@ -94,7 +98,7 @@ def test_reproduce_and_report(smoke_runs):
     assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md
     # a target whose experiment notebook does not exist yet is listed as pending (every one exists now; 80_report tests the pending row)
     from crl_nb.report import TARGETS
-    missing = {t["experiment"] for t in TARGETS} - {p.stem for p in (ROOT / "nbs" / "experiments").glob("*.ipynb")}
+    missing = {t["experiment"] for t in TARGETS} - set(EXPERIMENTS)
     assert ("pending: experiment not written yet" in md) == bool(missing)
     assert "| IM1 (median, at the CLD-selected s) |" in md and "| smoke |" in md.split("IM1 (median, at the CLD-selected s)")[1][:200]
     assert (report / "report.html").stat().st_size > 10_000

@@ -5,26 +5,38 @@
 # %% ../../nbs/69_studies.ipynb #8248aaab
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .causal_vae import CausalVAEConfig
 from .causaldiffae import CausalDiffAEConfig
 from .config import StudyConfig
 from .diffscm import DiffSCMConfig
 
 # %% auto #0
-__all__ = ['STUDIES', 'study_config']
+__all__ = ['STUDIES', 'Study', 'study_config']
 
 # %% ../../nbs/69_studies.ipynb #36263ece
-STUDIES: dict[str, tuple[type, str]] = {   # experiment notebook -> (config class, dataset)
-    **{f"causaldiffae_{d}": (CausalDiffAEConfig, d) for d in CausalDiffAEConfig.DATASETS},
-    **{f"causal_vae_{d}": (CausalVAEConfig, d) for d in CausalVAEConfig.DATASETS},
-    **{f"diffscm_{d}": (DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS}}
+@dataclass(frozen=True)
+class Study:
+    "One study: the experiment notebook that runs it, the config class of its settings, and its dataset."
+    notebook: str
+    config: type
+    dataset: str
+
+STUDIES: dict[str, Study] = {   # study name -> Study
+    **{f"causaldiffae_{d}": Study("causaldiffae", CausalDiffAEConfig, d) for d in CausalDiffAEConfig.DATASETS},
+    **{f"causal_vae_{d}": Study("causal_vae", CausalVAEConfig, d) for d in CausalVAEConfig.DATASETS},
+    **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS}}
 
 def study_config(experiment: str, profile: str = "quick", overrides: dict | None = None, seed: int = 0,
                  device: str | None = None) -> StudyConfig:
-    "The resolved config of study notebook `experiment` at `profile` with `overrides` {setting: value}."
-    if experiment not in STUDIES: raise ValueError(f"experiment: {experiment!r} is not a study; studies are {', '.join(STUDIES)}")
-    if not isinstance(overrides, (dict, type(None))): raise ValueError(f"overrides: expected a dict of settings, got {overrides!r}")
-    cls, dataset = STUDIES[experiment]
-    clash = sorted(set(overrides or {}) & set(cls.RUN_SETTINGS))
-    if clash: raise ValueError(f"overrides: {', '.join(clash)} are run parameters of the notebook, not settings to override")
-    return cls.resolve(dataset, profile, seed=seed, device=device, **(overrides or {}))
+    "The resolved config of study `experiment` (e.g. `causaldiffae_pendulum`) at `profile` with `overrides`."
+    if experiment not in STUDIES:
+        raise ValueError(f"experiment: {experiment!r} is not a study; studies are {', '.join(STUDIES)}")
+    if not isinstance(overrides, (dict, type(None))):
+        raise ValueError(f"overrides: expected a dict of settings, got {overrides!r}")
+    study = STUDIES[experiment]
+    clash = sorted(set(overrides or {}) & set(study.config.RUN_SETTINGS))
+    if clash:
+        raise ValueError(f"overrides: {', '.join(clash)} are run parameters of the notebook, not settings to override")
+    return study.config.resolve(study.dataset, profile, seed=seed, device=device, **(overrides or {}))
