@@ -238,7 +238,7 @@ def unmix_hard(enc, ys, order):
         enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
     return enc
 
-# %% ../../nbs/31_score_crl.ipynb #504e255d
+# %% ../../nbs/31_score_crl.ipynb #136c0881
 @dataclass
 class ScoreCRLResult:
     "What a score-based CRL method returns: ẑ = (x - mean) @ encoder.T, and a DAG over ẑ."
@@ -256,7 +256,7 @@ class ScoreCRLResult:
             raise ValueError(f"x: expected {self.encoder.shape[1]} columns, got {x.shape[1]}")
         return (x - self.mean) @ self.encoder.T
 
-# %% ../../nbs/31_score_crl.ipynb #3286b356
+# %% ../../nbs/31_score_crl.ipynb #46157e62
 def _edges(enc, R, ys, edge_test, alpha, atol):
     n = len(enc)
     if edge_test == "wald":
@@ -375,7 +375,7 @@ def _umni_search(Rx, C, chunk):
         rows.append(np.linalg.eigh(np.einsum("a,abij,b->ij", best[1], Rx, best[1]))[1][:, -1])
     return np.stack(rows), np.stack(ws), ratios
 
-# %% ../../nbs/31_score_crl.ipynb #a5c100f4
+# %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
              alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
              score_kwargs: dict | None = None) -> ScoreCRLResult:
@@ -486,7 +486,7 @@ def pairs_from_meta(meta: dict) -> list[tuple[int, int]]:
         pairs.append((a, b))
     return pairs
 
-# %% ../../nbs/31_score_crl.ipynb #3af18126
+# %% ../../nbs/31_score_crl.ipynb #0c8f8065
 def _check_pairs(pairs, n_envs):
     try: pairs = [(int(a), int(b)) for a, b in pairs]
     except (TypeError, ValueError):
@@ -557,7 +557,7 @@ def gscale_loss(D_hat, loss: str = "l1", margin: float = 1.0, balance: bool = Fa
     if loss == "ratio": return (1 - torch.diagonal(D_hat) / D_hat.sum(1).clamp_min(1e-12)).sum()
     return torch.relu(margin - torch.diagonal(D_hat)).sum() + w * off
 
-# %% ../../nbs/31_score_crl.ipynb #8968c4cd
+# %% ../../nbs/31_score_crl.ipynb #1775d017
 @dataclass
 class GSCALEResult:
     "Trained GSCALE-I autoencoder: `encode(x)`/`decode(z)` (NumPy in/out), `D_hat` (K × n), per-step `history`."
@@ -593,7 +593,7 @@ class GSCALEResult:
 
     def __call__(self, x): return self.encode(x)
 
-# %% ../../nbs/31_score_crl.ipynb #19124af0
+# %% ../../nbs/31_score_crl.ipynb #db8d37ab
 def _validate(x, score_diffs, n_latents):
     x = check_array(x, "x", ndim=2)
     S = check_array(score_diffs, "score_diffs", ndim=3)
@@ -623,7 +623,30 @@ def _d_hat(encoder, decoder, X, S, chunk=4096):
         tot += g.abs().sum(1).detach()
     return (tot / len(X)).cpu().numpy()
 
-# %% ../../nbs/31_score_crl.ipynb #c5ecb57c
+def _gscale_data(x, S, standardize, normalize, dev):
+    """x (N, d) and its score differences S (K, N, d) as float32 tensors on `dev`, optionally standardised and
+    normalised per sample; returns (X, St, shift, scale)."""
+    d = x.shape[1]
+    # optional standardisation x' = (x − μ)/σ: the score difference transforms as d' = σ ⊙ d (chain rule)
+    shift = x.mean(0) if standardize else np.zeros(d); scale = x.std(0) if standardize else np.ones(d)
+    scale = np.where(scale > 0, scale, 1.0)
+    X = torch.as_tensor((x - shift) / scale, dtype=torch.float32, device=dev)
+    S = S * scale
+    if normalize == "sample":  # d^k(x) / ‖d^k(x)‖: a positive rescaling keeps every zero of J_fᵀ d^k
+        nrm = np.linalg.norm(S, axis=2, keepdims=True); S = S / np.where(nrm > 0, nrm, 1.0)
+    St = torch.as_tensor(S, dtype=torch.float32, device=dev)
+    return X, St, shift, scale
+
+def _gscale_losses(enc, dec, xb, Sb, create_graph, loss, margin, balance):
+    "Reconstruction error and sparsity loss (on the mini-batch's D̂) of the batch xb with score differences Sb."
+    zh = enc(xb)
+    xh = dec(zh)
+    recon = (xh - xb).pow(2).sum(1).mean()
+    G = _latent_score_diffs(dec, zh, Sb, create_graph=create_graph)
+    sp = gscale_loss(G.abs().mean(1), loss, margin, balance)
+    return recon, sp
+
+# %% ../../nbs/31_score_crl.ipynb #fb0d6d20
 def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, lam: float = 100.0, loss: str = "l1",
              steps: int = 3000, batch_size: int = 256, lr: float = 3e-3, seed: int = 0, device=None, eval_x=None,
              eval_z=None, eval_every: int = 500, sparsity_weight: float = 1.0, margin: float = 1.0,
@@ -657,14 +680,7 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
         if len(eval_z) != len(eval_x):
             raise ValueError(f"eval_z: expected {len(eval_x)} rows like eval_x, got {len(eval_z)}")
     dev = get_device(device)
-    # optional standardisation x' = (x − μ)/σ: the score difference transforms as d' = σ ⊙ d (chain rule)
-    shift = x.mean(0) if standardize else np.zeros(d); scale = x.std(0) if standardize else np.ones(d)
-    scale = np.where(scale > 0, scale, 1.0)
-    X = torch.as_tensor((x - shift) / scale, dtype=torch.float32, device=dev)
-    S = S * scale
-    if normalize == "sample":  # d^k(x) / ‖d^k(x)‖: a positive rescaling keeps every zero of J_fᵀ d^k
-        nrm = np.linalg.norm(S, axis=2, keepdims=True); S = S / np.where(nrm > 0, nrm, 1.0)
-    St = torch.as_tensor(S, dtype=torch.float32, device=dev)
+    X, St, shift, scale = _gscale_data(x, S, standardize, normalize, dev)
     torch.manual_seed(seed)
     enc = make_mlp(d, n, hidden, depth, activation, layer_norm).to(dev)
     dec = make_mlp(n, d, hidden, depth, activation, layer_norm).to(dev)
@@ -692,13 +708,8 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
         if step % eval_every == 0: _eval(step)
         if pos + B > N: perm = torch.randperm(N, generator=gen); pos = 0
         idx = perm[pos:pos + B].to(dev); pos += B
-        xb, Sb = X[idx], St[:, idx]
-        zh = enc(xb)
-        xh = dec(zh)
-        recon = (xh - xb).pow(2).sum(1).mean()
         # with sparsity_weight = 0 (plain autoencoder) D̂ is still computed, without a graph, to log it
-        G = _latent_score_diffs(dec, zh, Sb, create_graph=sparsity_weight > 0)
-        sp = gscale_loss(G.abs().mean(1), loss, margin, balance)
+        recon, sp = _gscale_losses(enc, dec, X[idx], St[:, idx], sparsity_weight > 0, loss, margin, balance)
         w_sp = sparsity_weight * min(1.0, (step + 1) / warmup) if warmup else sparsity_weight
         total = w_sp * sp + lam * recon
         opt.zero_grad(set_to_none=True); total.backward()
@@ -715,7 +726,7 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
     result.D_hat = Dh
     return result
 
-# %% ../../nbs/31_score_crl.ipynb #7618b5db
+# %% ../../nbs/31_score_crl.ipynb #f581f695
 def _one_thread_on_cpu(fn):
     """Small MLPs train faster with one intra-op thread on CPU (60 steps at width 32: 0.17 s against 12.8 s with 2
     threads on a loaded 2-core machine)."""
