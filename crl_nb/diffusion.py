@@ -22,8 +22,10 @@ class NoiseSchedule:
     "A variance schedule: betas, alphas_cumprod (ᾱ_t) and the closed-form forward process."
     def __init__(self, betas):
         betas = torch.as_tensor(betas, dtype=torch.float64)
-        if betas.ndim != 1 or len(betas) < 1: raise ValueError(f"betas: expected a non-empty 1-D sequence, got shape {tuple(betas.shape)}")
-        if not torch.isfinite(betas).all() or (betas <= 0).any() or (betas >= 1).any(): raise ValueError("betas: every beta must lie in (0, 1)")
+        if betas.ndim != 1 or len(betas) < 1:
+            raise ValueError(f"betas: expected a non-empty 1-D sequence, got shape {tuple(betas.shape)}")
+        if not torch.isfinite(betas).all() or (betas <= 0).any() or (betas >= 1).any():
+            raise ValueError("betas: every beta must lie in (0, 1)")
         self.betas = betas
         self.alphas_cumprod = torch.cumprod(1 - betas, 0)
 
@@ -42,12 +44,15 @@ class NoiseSchedule:
 
     @property
     def T(self) -> int: return len(self.betas)
-    def __repr__(self): return f"NoiseSchedule(T={self.T}, beta=[{self.betas[0]:.2e}, {self.betas[-1]:.2e}], alpha_bar_T={self.alphas_cumprod[-1]:.2e})"
+    def __repr__(self):
+        return (f"NoiseSchedule(T={self.T}, beta=[{self.betas[0]:.2e}, {self.betas[-1]:.2e}], "
+                f"alpha_bar_T={self.alphas_cumprod[-1]:.2e})")
 
     def alpha_bar(self, t, like: torch.Tensor | None = None) -> torch.Tensor:
         "ᾱ_t for integer timesteps t (t = -1 gives 1), shaped to broadcast against `like`."
         t = torch.as_tensor(t, dtype=torch.long)
-        if (t < -1).any() or (t >= self.T).any(): raise ValueError(f"t: timesteps must lie in [-1, {self.T - 1}], got {t.min().item()}..{t.max().item()}")
+        if (t < -1).any() or (t >= self.T).any():
+            raise ValueError(f"t: timesteps must lie in [-1, {self.T - 1}], got {t.min().item()}..{t.max().item()}")
         ab = torch.cat([torch.ones(1, dtype=torch.float64), self.alphas_cumprod])[t.cpu() + 1]
         if like is not None: ab = ab.to(device=like.device, dtype=like.dtype).reshape(-1, *([1] * (like.ndim - 1)))
         return ab
@@ -123,11 +128,13 @@ def ddim_timesteps(T: int, steps: int, spacing: str = "leading") -> torch.Tensor
 def _check_seq(sched, timesteps):
     ts = torch.as_tensor(timesteps, dtype=torch.long).flatten()
     if len(ts) == 0 or (ts.diff() <= 0).any() or ts[0] < 0 or ts[-1] >= sched.T:
-        raise ValueError(f"timesteps: expected a strictly increasing sequence in [0, {sched.T - 1}], got {ts.tolist()[:8]}...")
+        raise ValueError(f"timesteps: expected a strictly increasing sequence in [0, {sched.T - 1}], "
+                         f"got {ts.tolist()[:8]}...")
     return ts
 
 def ddim_step(sched: NoiseSchedule, eps: torch.Tensor, x_t: torch.Tensor, t: int, t_prev: int, eta: float = 0.0,
-              noise: torch.Tensor | None = None, generator=None, clip_x0: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+              noise: torch.Tensor | None = None, generator=None,
+              clip_x0: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "One DDIM step x_t -> x_{t_prev} (t_prev = -1: to clean data); returns (x_{t_prev}, x̂₀)."
     ab, ab_prev = sched.alpha_bar(t, x_t), sched.alpha_bar(t_prev, x_t)
     ab, ab_prev = ab.expand(len(x_t), *ab.shape[1:]), ab_prev.expand(len(x_t), *ab_prev.shape[1:])
@@ -142,7 +149,8 @@ def ddim_step(sched: NoiseSchedule, eps: torch.Tensor, x_t: torch.Tensor, t: int
     return x_prev, x0
 
 def ddim_sample(eps_fn: Callable, sched: NoiseSchedule, x_T: torch.Tensor, steps: int = 50, timesteps=None,
-                eta: float = 0.0, generator=None, clip_x0: float | None = None, show_progress: bool = False) -> torch.Tensor:
+                eta: float = 0.0, generator=None, clip_x0: float | None = None,
+                show_progress: bool = False) -> torch.Tensor:
     """DDIM from x_T (at the last of `timesteps`, default `ddim_timesteps(T, steps)`) down to clean data.
     To finish an inversion to a fraction of the schedule, pass the `timesteps` that `ddim_invert` returned."""
     ts = _check_seq(sched, timesteps if timesteps is not None else ddim_timesteps(sched.T, steps))
@@ -155,7 +163,8 @@ def ddim_sample(eps_fn: Callable, sched: NoiseSchedule, x_T: torch.Tensor, steps
 
 # %% ../nbs/10_diffusion.ipynb #a4ef9fd0
 def ddim_invert(eps_fn: Callable, sched: NoiseSchedule, x0: torch.Tensor, steps: int = 50, timesteps=None,
-                fraction: float = 1.0, eps_at: str = "next", show_progress: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+                fraction: float = 1.0, eps_at: str = "next",
+                show_progress: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     "Deterministic DDIM inversion of clean x0 up through `fraction` of the timesteps; returns (x_t, timesteps used)."
     check_option(eps_at, "eps_at", ["next", "current"])
     if not 0 < fraction <= 1: raise ValueError(f"fraction: must lie in (0, 1], got {fraction}")
@@ -196,7 +205,8 @@ def classifier_guidance(eps_fn: Callable, sched: NoiseSchedule, log_prob_fn: Cal
         with torch.enable_grad():
             xg = x.detach().requires_grad_(True)
             lp = log_prob_fn(xg, t)
-            if lp.shape != (len(x),): raise ValueError(f"log_prob_fn: expected shape ({len(x)},), got {tuple(lp.shape)}")
+            if lp.shape != (len(x),):
+                raise ValueError(f"log_prob_fn: expected shape ({len(x)},), got {tuple(lp.shape)}")
             grad, = torch.autograd.grad(lp.sum(), xg)
         return eps - scale * (1 - sched.alpha_bar(t, x)).sqrt() * grad.detach()
     return guided
@@ -220,7 +230,8 @@ def cfg_eps(model, cond: torch.Tensor, omega: float = 1.0) -> Callable:
     "Classifier-free guidance: ε̂ = ω·ε(x_t, c) + (1-ω)·ε(x_t, ∅) from one network with a null condition."
     def fn(x, t):
         both = model(torch.cat([x, x]), torch.cat([t, t]), cond=torch.cat([cond, cond]),
-                     cond_mask=torch.cat([torch.ones(len(x), dtype=torch.bool, device=x.device), torch.zeros(len(x), dtype=torch.bool, device=x.device)]))
+                     cond_mask=torch.cat([torch.ones(len(x), dtype=torch.bool, device=x.device),
+                                          torch.zeros(len(x), dtype=torch.bool, device=x.device)]))
         e_c, e_u = both.chunk(2)
         return omega * e_c + (1 - omega) * e_u
     return fn

@@ -12,8 +12,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .core import check_int
-from .counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals, resolution,
-                                    reversibility, score_counterfactuals, subset_plan, train_measurers)
+from .counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals,
+                                    resolution, reversibility, score_counterfactuals, subset_plan, train_measurers)
 from .metrics import dci as dci_metric
 
 # %% auto #0
@@ -29,7 +29,8 @@ class CounterfactualModel(Protocol):
 # %% ../nbs/50_evaluation.ipynb #ad5feb82
 @dataclass
 class EvaluationSetup:
-    "What every model of a task is scored against: measurers, test plan, true counterfactuals and the oracle's own scores."
+    """What every model of a task is scored against: measurers, test plan, true counterfactuals and the oracle's own
+    scores."""
     task: CounterfactualTask
     measurers: dict                 # {factor: {"model", "score", ...}}: the anti-causal predictors
     plan: dict                      # {"idx": test indices, "values": {factor: raw intervention values}}
@@ -67,7 +68,9 @@ def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int
     def oracle_gen(x, y, j, v): return x if j is None else oracles[task.factor_names[j]][1]
     oracle = _strip(score_counterfactuals(oracle_gen, task, plan, oracles, meas))
     setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0)
-    if log: log(f"measurers and oracle ready in {setup.seconds:.0f}s; oracle effectiveness floor {oracle['effectiveness_mean']:.3f}")
+    if log:
+        log(f"measurers and oracle ready in {setup.seconds:.0f}s; "
+            f"oracle effectiveness floor {oracle['effectiveness_mean']:.3f}")
     return setup
 
 # %% ../nbs/50_evaluation.ipynb #7bae464f
@@ -97,9 +100,11 @@ class Evaluation:
 # %% ../nbs/50_evaluation.ipynb #2f52206e
 def representation(model, task: CounterfactualTask, max_train: int = 2000, max_test: int = 1000) -> dict:
     "DCI of `model.codes` against the true factors: regressors fitted on training images, scored on test images."
-    if not callable(getattr(model, "codes", None)): raise ValueError("model: DCI needs a model with codes(x); pass dci=False")
+    if not callable(getattr(model, "codes", None)):
+        raise ValueError("model: DCI needs a model with codes(x); pass dci=False")
     tr, te = task.index("train")[:max_train], task.index("test")[:max_test]
-    d = dci_metric(model.codes(task.x[tr]), task.factors[tr], codes_test=model.codes(task.x[te]), factors_test=task.factors[te])
+    d = dci_metric(model.codes(task.x[tr]), task.factors[tr], codes_test=model.codes(task.x[te]),
+                   factors_test=task.factors[te])
     return {k: float(v) for k, v in d.items() if isinstance(v, (int, float, np.floating))}
 
 def evaluate(model: CounterfactualModel, setup: EvaluationSetup, cfg: EvaluationConfig | None = None) -> Evaluation:
@@ -118,8 +123,10 @@ def evaluate(model: CounterfactualModel, setup: EvaluationSetup, cfg: Evaluation
         def cf(xb, yb, do): return model.counterfactual(xb, do, yb)
         score["composition"] = composition(cf, x, y, m=cfg.composition_m)
         if cfg.reversibility:
-            score["reversibility"] = {name: reversibility(cf, x, y, j, task.normalise_one(name, plan["values"][name][:cfg.n_composition]),
-                                                          cycles=cfg.cycles) for j, name in enumerate(task.factor_names)}
+            score["reversibility"] = {
+                name: reversibility(cf, x, y, j, task.normalise_one(name, plan["values"][name][:cfg.n_composition]),
+                                    cycles=cfg.cycles)
+                for j, name in enumerate(task.factor_names)}
     score["eval_seconds"] = time.perf_counter() - t0
     return Evaluation(score, images, dci)
 

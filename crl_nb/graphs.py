@@ -102,7 +102,8 @@ def descendants(A, i: int) -> list[int]:
 # %% ../nbs/01_graphs.ipynb #8b56c754
 def random_dag(n: int, p: float | None = None, expected_degree: float | None = None,
                order: str = "random", rng=None) -> np.ndarray:
-    "Erdős–Rényi DAG on `n` nodes with edge probability `p` (or `expected_degree`); `order='fixed'` keeps 0..n-1 causal."
+    """Erdős–Rényi DAG on `n` nodes with edge probability `p` (or `expected_degree`); `order='fixed'` keeps 0..n-1
+    causal."""
     if not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n: expected a positive integer, got {n!r}")
     check_option(order, "order", ["random", "fixed"])
     if (p is None) == (expected_degree is None): raise ValueError("p, expected_degree: give exactly one of them")
@@ -154,7 +155,8 @@ def edge_precision_recall(A_true, A_est) -> dict:
 def permute_graph(A, perm) -> np.ndarray:
     "Relabel `A` so that row/column i of the result is node `perm[i]` of `A`."
     perm = np.asarray(perm, dtype=int); A = np.asarray(A)
-    if sorted(perm.tolist()) != list(range(len(A))): raise ValueError(f"perm: not a permutation of 0..{len(A)-1}: {perm.tolist()}")
+    if sorted(perm.tolist()) != list(range(len(A))):
+        raise ValueError(f"perm: not a permutation of 0..{len(A)-1}: {perm.tolist()}")
     return A[np.ix_(perm, perm)]
 
 def _shd_batch(A, Bs, reversal):
@@ -213,7 +215,8 @@ def plot_dag(A, names=None, ax=None, node_size: float = 0.32):
         for k, v in enumerate(layer): pos[v] = (k - (len(layer) - 1) / 2, -d)
     if ax is None: _, ax = plt.subplots(figsize=(max(3, 1.2 * max(np.bincount(depth))), 1.2 * (depth.max() + 1) + 0.6))
     for i, j in zip(*np.nonzero(A)):
-        ax.add_patch(FancyArrowPatch(pos[i], pos[j], arrowstyle="-|>", mutation_scale=12, shrinkA=22, shrinkB=22, color="0.3"))
+        ax.add_patch(FancyArrowPatch(pos[i], pos[j], arrowstyle="-|>", mutation_scale=12, shrinkA=22, shrinkB=22,
+                                     color="0.3"))
     for v, (x, y) in pos.items():
         ax.add_patch(Circle((x, y), node_size, facecolor="#dbe9f6", edgecolor="0.2"))
         ax.text(x, y, names[v], ha="center", va="center", fontsize=9)

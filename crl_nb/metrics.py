@@ -59,12 +59,14 @@ def _fit_factor(method, Xtr, ytr, Xte, yte, alpha, seed):
 
 def _split(codes, factors, test_size, codes_test, factors_test, rng):
     if codes_test is not None or factors_test is not None:
-        if codes_test is None or factors_test is None: raise ValueError("codes_test, factors_test: give both or neither")
+        if codes_test is None or factors_test is None:
+            raise ValueError("codes_test, factors_test: give both or neither")
         ct = check_array(codes_test, "codes_test", ndim=2); ft = check_array(factors_test, "factors_test", ndim=(1, 2))
         ft = ft.reshape(len(ft), -1)
         check_same_length(codes_test=ct, factors_test=ft)
         if ct.shape[1] != codes.shape[1] or ft.shape[1] != factors.shape[1]:
-            raise ValueError(f"codes_test, factors_test: columns {ct.shape[1]}, {ft.shape[1]} differ from codes, factors {codes.shape[1]}, {factors.shape[1]}")
+            raise ValueError(f"codes_test, factors_test: columns {ct.shape[1]}, {ft.shape[1]} differ from codes, "
+                             f"factors {codes.shape[1]}, {factors.shape[1]}")
         return codes, factors, ct, ft
     if not 0 < test_size < 1: raise ValueError(f"test_size: must lie in (0, 1), got {test_size}")
     idx = rng.permutation(len(codes)); n_te = max(1, int(round(test_size * len(codes))))
@@ -179,7 +181,8 @@ def im1(x_cf, rec_target, rec_original, eps: float = 1e-8) -> np.ndarray:
     return ((x - rt) ** 2).sum(1) / (((x - ro) ** 2).sum(1) + eps)
 
 def im2(x_cf, rec_target, rec_all, eps: float = 1e-8) -> np.ndarray:
-    "IM2 per sample: ‖AE_t(x_cf) − AE(x_cf)‖² / (‖x_cf‖₁ + eps) (lower: as well explained by the target class as by all data)."
+    """IM2 per sample: ‖AE_t(x_cf) − AE(x_cf)‖² / (‖x_cf‖₁ + eps) (lower: as well explained by the target class as by
+    all data)."""
     _same_shapes(x_cf=x_cf, rec_target=rec_target, rec_all=rec_all)
     x, rt, ra = _flat(x_cf, "x_cf"), _flat(rec_target, "rec_target"), _flat(rec_all, "rec_all")
     return ((rt - ra) ** 2).sum(1) / (np.abs(x).sum(1) + eps)
@@ -188,7 +191,8 @@ def gaussian_kl_matrix(mu_a, logvar_a, mu_b, logvar_b) -> np.ndarray:
     "KL(N(mu_a[i], diag e^{logvar_a[i]}) ‖ N(mu_b[j], diag e^{logvar_b[j]})) for every pair (i, j)."
     mu_a, lv_a, mu_b, lv_b = (np.asarray(v, float) for v in (mu_a, logvar_a, mu_b, logvar_b))
     if mu_a.shape != lv_a.shape or mu_b.shape != lv_b.shape or mu_a.ndim != 2 or mu_a.shape[1] != mu_b.shape[1]:
-        raise ValueError(f"expected (n, d) means and log-variances with the same d, got {mu_a.shape}, {lv_a.shape}, {mu_b.shape}, {lv_b.shape}")
+        raise ValueError(f"expected (n, d) means and log-variances with the same d, got {mu_a.shape}, {lv_a.shape}, "
+                         f"{mu_b.shape}, {lv_b.shape}")
     va, vb = np.exp(lv_a), np.exp(lv_b)
     tr = va @ (1 / vb).T
     quad = (mu_a**2) @ (1 / vb).T - 2 * mu_a @ (mu_b / vb).T + ((mu_b**2) / vb).sum(1)[None]
@@ -196,32 +200,39 @@ def gaussian_kl_matrix(mu_a, logvar_a, mu_b, logvar_b) -> np.ndarray:
     return 0.5 * (tr + quad - mu_a.shape[1] + logdet)
 
 def cld(div, s_x, s_xstar, w1: float = 0.8, w2: float = 0.2) -> float:
-    "CLD of one counterfactual: log(w1·exp P(S_x* ≤ div) + w2·exp P(S_x ≥ div)) from its divergence and the two reference sets."
+    """CLD of one counterfactual: log(w1·exp P(S_x* ≤ div) + w2·exp P(S_x ≥ div)) from its divergence and the two
+    reference sets."""
     s_x, s_xstar = np.asarray(s_x, float).ravel(), np.asarray(s_xstar, float).ravel()
     if len(s_x) == 0 or len(s_xstar) == 0: raise ValueError("s_x, s_xstar: both reference sets must be non-empty")
-    if not (w1 >= 0 and w2 >= 0 and w1 + w2 > 0): raise ValueError(f"w1, w2: need non-negative weights, got {w1}, {w2}")
+    if not (w1 >= 0 and w2 >= 0 and w1 + w2 > 0):
+        raise ValueError(f"w1, w2: need non-negative weights, got {w1}, {w2}")
     return float(np.log(w1 * np.exp(np.mean(s_xstar <= div)) + w2 * np.exp(np.mean(s_x >= div))))
 
 def bin_parents(values, n_bins: int = 9, low: float = -1.0, high: float = 1.0) -> np.ndarray:
-    "Class index of continuous (normalised) parents for CLD: `n_bins` equal bins over [low, high], outside values clipped."
+    """Class index of continuous (normalised) parents for CLD: `n_bins` equal bins over [low, high], outside values
+    clipped."""
     edges = np.linspace(low, high, n_bins + 1)[1:-1]
     return np.digitize(np.clip(np.asarray(values, float), low, high), edges)
 
 # %% ../nbs/03_metrics.ipynb #d06091c5
 def mechanism_invariance(z, z_do: dict, z_pred_do: dict, graph, width: int = 1) -> dict:
-    """ICM check: for each true do(j) ({j: latents (N, n·width) of the re-encoded intervened images}), the latent change |z'_i − z_i| and
-    the mechanism error |z'_i − ẑ'_i| (ẑ'_i = h_i(ε̂_i; z'_pa(i)), `z_pred_do`) per (intervened j, variable i), in std units of the factual z_i."""
+    """ICM check: for each true do(j) ({j: latents (N, n·width) of the re-encoded intervened images}), the latent
+    change |z'_i − z_i| and the mechanism error |z'_i − ẑ'_i| (ẑ'_i = h_i(ε̂_i; z'_pa(i)), `z_pred_do`) per
+    (intervened j, variable i), in std units of the factual z_i."""
     from crl_nb.graphs import descendants
     A = np.asarray(graph); n = len(A)
     z = check_array(z, "z", ndim=2)
-    if z.shape[1] != n * width: raise ValueError(f"z: expected shape (N, {n * width}) for n={n}, width={width}; got {z.shape}")
+    if z.shape[1] != n * width:
+        raise ValueError(f"z: expected shape (N, {n * width}) for n={n}, width={width}; got {z.shape}")
     if set(z_do) != set(range(n)) or set(z_pred_do) != set(range(n)):
-        raise ValueError(f"z_do, z_pred_do: expected one entry per variable 0..{n - 1}, got {sorted(z_do)} and {sorted(z_pred_do)}")
+        raise ValueError(f"z_do, z_pred_do: expected one entry per variable 0..{n - 1}, "
+                         f"got {sorted(z_do)} and {sorted(z_pred_do)}")
     N = len(z)
     scale = z.reshape(N, n, width).std(0).mean(1) + 1e-12
     def gap(a, b, name):
         a, b = check_array(a, name, ndim=2), check_array(b, name, ndim=2)
-        if a.shape != z.shape or b.shape != z.shape: raise ValueError(f"{name}: expected shape {z.shape}, got {a.shape} and {b.shape}")
+        if a.shape != z.shape or b.shape != z.shape:
+            raise ValueError(f"{name}: expected shape {z.shape}, got {a.shape} and {b.shape}")
         return np.abs(a - b).reshape(N, n, width).mean((0, 2)) / scale
     L = np.stack([gap(z_do[j], z, "z_do") for j in range(n)])
     E = np.stack([gap(z_do[j], z_pred_do[j], "z_pred_do") for j in range(n)])
@@ -231,5 +242,5 @@ def mechanism_invariance(z, z_do: dict, z_pred_do: dict, graph, width: int = 1) 
     other = ~diag & ~desc
     mean = lambda M, sel: float(M[sel].mean()) if sel.any() else float("nan")
     return {"latent_change": L.tolist(), "mechanism_error": E.tolist(), "latent_diagonal": mean(L, diag),
-            "latent_descendants": mean(L, desc), "error_descendants": mean(E, desc), "latent_others": mean(L, other), "error_others": mean(E, other),
-            "icm_score": float(1 - E[~diag].mean() / max(L[diag].mean(), 1e-12))}
+            "latent_descendants": mean(L, desc), "error_descendants": mean(E, desc), "latent_others": mean(L, other),
+            "error_others": mean(E, other), "icm_score": float(1 - E[~diag].mean() / max(L[diag].mean(), 1e-12))}

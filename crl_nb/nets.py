@@ -45,7 +45,8 @@ def _check_x(x, shape: tuple):
     if not torch.is_tensor(x): raise ValueError(f"x: expected a tensor, got {type(x).__name__}")
     names = {0: "B", 2: "H", 3: "W"}
     want = "(" + ", ".join(names.get(i, "?") if s is None else str(s) for i, s in enumerate(shape)) + ")"
-    if x.ndim != len(shape) or any(s is not None and x.shape[i] != s for i, s in enumerate(shape)): raise _shape_error("x", want, x.shape)
+    if x.ndim != len(shape) or any(s is not None and x.shape[i] != s for i, s in enumerate(shape)):
+        raise _shape_error("x", want, x.shape)
     if not x.is_floating_point(): raise ValueError(f"x: expected a float tensor, got {x.dtype}")
 
 class Conditioned(nn.Module):
@@ -59,12 +60,14 @@ class Conditioned(nn.Module):
             self.null_cond = nn.Parameter(torch.zeros(cond_dim))
 
     def resolve_cond(self, cond, cond_mask, B: int) -> torch.Tensor | None:
-        "The (B, cond_dim) condition used: `cond` where `cond_mask` is True, `null_cond` elsewhere and when `cond` is None (None if cond_dim=0)."
+        """The (B, cond_dim) condition used: `cond` where `cond_mask` is True, `null_cond` elsewhere and when `cond` is
+        None (None if cond_dim=0)."""
         if self.cond_dim == 0: return None
         null = self.null_cond[None].expand(B, -1)
         if cond_mask is not None:
             if not torch.is_tensor(cond_mask) or cond_mask.dtype != torch.bool:
-                raise ValueError(f"cond_mask: expected a bool tensor, got {getattr(cond_mask, 'dtype', type(cond_mask).__name__)}")
+                raise ValueError("cond_mask: expected a bool tensor, "
+                                 f"got {getattr(cond_mask, 'dtype', type(cond_mask).__name__)}")
             if cond_mask.shape != (B,): raise _shape_error("cond_mask", f"({B},)", cond_mask.shape)
         if cond is None: return null
         if not torch.is_tensor(cond) or cond.shape != (B, self.cond_dim):
@@ -94,7 +97,8 @@ def _zero(m: nn.Module) -> nn.Module:
     return m
 
 class ResBlock(nn.Module):
-    "GN → SiLU → conv; FiLM by the embedding, GN(h)·(1+scale)+shift; SiLU → dropout → zero conv; plus a skip (1×1 conv if channels change)."
+    """GN → SiLU → conv; FiLM by the embedding, GN(h)·(1+scale)+shift; SiLU → dropout → zero conv; plus a skip (1×1
+    conv if channels change)."""
     def __init__(self, ch: int, emb_dim: int, out_ch: int | None = None, dropout: float = 0.0):
         super().__init__()
         out_ch = out_ch or ch
@@ -144,7 +148,8 @@ class ConvIn(nn.Module):
     def forward(self, x, emb=None): return self.conv(x)
 
 class EmbedSequential(nn.Sequential):
-    "Layers applied in turn as `layer(x, emb)`; a trailing `Upsample` is left to the caller, which knows the target size."
+    """Layers applied in turn as `layer(x, emb)`; a trailing `Upsample` is left to the caller, which knows the target
+    size."""
     def forward(self, x, emb):
         for layer in self:
             if not isinstance(layer, Upsample): x = layer(x, emb)
@@ -152,11 +157,13 @@ class EmbedSequential(nn.Sequential):
 
 # %% ../nbs/11_nets.ipynb #a88101ac
 def _check_arch(channel_mult, num_res_blocks, attention_resolutions):
-    if len(channel_mult) < 1 or any(int(m) < 1 for m in channel_mult): raise ValueError(f"channel_mult: expected positive integers, got {tuple(channel_mult)}")
+    if len(channel_mult) < 1 or any(int(m) < 1 for m in channel_mult):
+        raise ValueError(f"channel_mult: expected positive integers, got {tuple(channel_mult)}")
     if num_res_blocks < 1: raise ValueError(f"num_res_blocks: expected >= 1, got {num_res_blocks}")
     valid = [2 ** i for i in range(len(channel_mult))]
     if any(d not in valid for d in attention_resolutions):
-        raise ValueError(f"attention_resolutions: entries are downsample factors in {valid}, got {list(attention_resolutions)}")
+        raise ValueError(f"attention_resolutions: entries are downsample factors in {valid}, "
+                         f"got {list(attention_resolutions)}")
 
 class _Trunk(Conditioned):
     "Shared by `UNet` and `UNetEncoder`: embedding, input conv, down path and middle block."
@@ -179,7 +186,8 @@ class _Trunk(Conditioned):
                 self.input_blocks.append(EmbedSequential(*layers)); chans.append(ch)
             if level != len(channel_mult) - 1:
                 self.input_blocks.append(EmbedSequential(Downsample(ch))); chans.append(ch); ds *= 2
-        mid = [ResBlock(ch, emb_dim, ch, dropout)] + ([AttentionBlock(ch, num_heads)] if self.mid_attention else []) + [ResBlock(ch, emb_dim, ch, dropout)]
+        mid = ([ResBlock(ch, emb_dim, ch, dropout)] + ([AttentionBlock(ch, num_heads)] if self.mid_attention else [])
+               + [ResBlock(ch, emb_dim, ch, dropout)])
         self.middle_block = EmbedSequential(*mid)
         return chans, ch, ds
 
@@ -193,16 +201,18 @@ class _Trunk(Conditioned):
         return self.middle_block(h, emb), hs, emb
 
 class UNet(_Trunk):
-    "Improved-diffusion UNet: scale-shift ResBlocks, attention at the downsample factors `attention_resolutions`, skip concatenation."
+    """Improved-diffusion UNet: scale-shift ResBlocks, attention at the downsample factors `attention_resolutions`,
+    skip concatenation."""
     PRESETS = ("cpu-tiny", "paper")
 
-    def __init__(self, in_channels: int, model_channels: int, out_channels: int | None = None, channel_mult: Sequence[int] = (1, 2, 2),
-                 num_res_blocks: int = 1, attention_resolutions: Sequence[int] = (), num_heads: int = 4, dropout: float = 0.0,
+    def __init__(self, in_channels: int, model_channels: int, out_channels: int | None = None,
+                 channel_mult: Sequence[int] = (1, 2, 2), num_res_blocks: int = 1,
+                 attention_resolutions: Sequence[int] = (), num_heads: int = 4, dropout: float = 0.0,
                  cond_dim: int = 0, image_size: int = 28, mid_attention: bool | None = None):
         super().__init__()
         self.out_channels, self.image_size = out_channels or in_channels, image_size
-        chans, ch, ds = self._build_trunk(in_channels, model_channels, channel_mult, num_res_blocks, attention_resolutions,
-                                          num_heads, dropout, cond_dim, mid_attention)
+        chans, ch, ds = self._build_trunk(in_channels, model_channels, channel_mult, num_res_blocks,
+                                          attention_resolutions, num_heads, dropout, cond_dim, mid_attention)
         self.output_blocks = nn.ModuleList()
         for level, mult in reversed(list(enumerate(self.channel_mult))):
             for i in range(num_res_blocks + 1):
@@ -227,16 +237,20 @@ def _preset_name(name, valid):
 _PAPER_MULT = {28: (1, 2, 2), 32: (1, 2, 2, 2), 64: (1, 2, 3, 4), 96: (1, 2, 3, 4), 128: (1, 1, 2, 2, 4, 4)}
 
 @classmethod
-def _unet_preset(cls, name: str, in_channels: int, image_size: int, cond_dim: int = 0, out_channels: int | None = None, **overrides) -> UNet:
-    "Named configuration: 'cpu-tiny' (Diff-SCM MNIST score model, ≈1.1 M parameters) or 'paper' (CausalDiffAE, ≈35 M at 28 px)."
+def _unet_preset(cls, name: str, in_channels: int, image_size: int, cond_dim: int = 0, out_channels: int | None = None,
+                 **overrides) -> UNet:
+    """Named configuration: 'cpu-tiny' (Diff-SCM MNIST score model, ≈1.1 M parameters) or 'paper' (CausalDiffAE, ≈35 M
+    at 28 px)."""
     _preset_name(name, cls.PRESETS)
     if name == "cpu-tiny":
         kw = dict(model_channels=32, channel_mult=(1, 2, 2), num_res_blocks=1, attention_resolutions=())
     else:
-        if image_size not in _PAPER_MULT: raise ValueError(f"image_size: the 'paper' preset supports {sorted(_PAPER_MULT)}, got {image_size}")
+        if image_size not in _PAPER_MULT:
+            raise ValueError(f"image_size: the 'paper' preset supports {sorted(_PAPER_MULT)}, got {image_size}")
         cm = _PAPER_MULT[image_size]
         attn = tuple(2 ** i for i in range(len(cm)) if 2 ** i in (image_size // 16, image_size // 8))
-        kw = dict(model_channels=128, channel_mult=cm, num_res_blocks=3, attention_resolutions=attn, num_heads=4, mid_attention=True)
+        kw = dict(model_channels=128, channel_mult=cm, num_res_blocks=3, attention_resolutions=attn, num_heads=4,
+                  mid_attention=True)
     kw.update(overrides)
     return cls(in_channels, out_channels=out_channels, cond_dim=cond_dim, image_size=image_size, **kw)
 
@@ -244,12 +258,13 @@ UNet.preset = _unet_preset
 
 # %% ../nbs/11_nets.ipynb #dc180c3a
 class UNetEncoder(_Trunk):
-    "Encoder half of the UNet (down path + middle block, timestep-conditioned) → GN → SiLU → global average pool → Linear(out_dim)."
+    """Encoder half of the UNet (down path + middle block, timestep-conditioned) → GN → SiLU → global average pool →
+    Linear(out_dim)."""
     PRESETS = ("cpu-tiny",)
 
-    def __init__(self, in_channels: int, model_channels: int, out_dim: int, channel_mult: Sequence[int] = (1, 2, 2), num_res_blocks: int = 1,
-                 attention_resolutions: Sequence[int] = (), image_size: int = 28, cond_dim: int = 0, num_heads: int = 4,
-                 dropout: float = 0.0, mid_attention: bool | None = None):
+    def __init__(self, in_channels: int, model_channels: int, out_dim: int, channel_mult: Sequence[int] = (1, 2, 2),
+                 num_res_blocks: int = 1, attention_resolutions: Sequence[int] = (), image_size: int = 28,
+                 cond_dim: int = 0, num_heads: int = 4, dropout: float = 0.0, mid_attention: bool | None = None):
         super().__init__()
         if out_dim < 1: raise ValueError(f"out_dim: expected >= 1, got {out_dim}")
         self.out_dim, self.image_size = out_dim, image_size
@@ -261,8 +276,10 @@ class UNetEncoder(_Trunk):
         return self.out(self._down(x, t, cond, cond_mask)[0])
 
     @classmethod
-    def preset(cls, name: str, in_channels: int, out_dim: int, image_size: int, cond_dim: int = 0, **overrides) -> "UNetEncoder":
-        "'cpu-tiny': the down path and middle block of the cpu-tiny UNet (32 channels, mult (1,2,2), 1 ResBlock, no attention)."
+    def preset(cls, name: str, in_channels: int, out_dim: int, image_size: int, cond_dim: int = 0,
+               **overrides) -> "UNetEncoder":
+        """'cpu-tiny': the down path and middle block of the cpu-tiny UNet (32 channels, mult (1,2,2), 1 ResBlock, no
+        attention)."""
         _preset_name(name, cls.PRESETS)
         kw = dict(model_channels=32, channel_mult=(1, 2, 2), num_res_blocks=1, attention_resolutions=())
         kw.update(overrides)
@@ -277,7 +294,8 @@ def mlp(d_in: int, d_out: int, hidden: int, depth: int, act: type[nn.Module]) ->
 
 # %% ../nbs/11_nets.ipynb #8ebc904f
 class MLPDenoiser(Conditioned):
-    "ε-prediction / score network for vectors: x (B, dim) → (B, dim), the embedding added before each of `depth` hidden SiLUs."
+    """ε-prediction / score network for vectors: x (B, dim) → (B, dim), the embedding added before each of `depth`
+    hidden SiLUs."""
     def __init__(self, dim: int, cond_dim: int = 0, hidden: int = 128, depth: int = 3, time_dim: int = 64):
         super().__init__()
         if dim < 1: raise ValueError(f"dim: expected >= 1, got {dim}")
@@ -297,11 +315,13 @@ class MLPDenoiser(Conditioned):
         return self.out(h)
 
 # %% ../nbs/11_nets.ipynb #a143e7c9
-UNET_SIZES = {   # named UNet sizes (keyword arguments of `UNet`), the one registry the experiments choose a decoder from
+# named UNet sizes (keyword arguments of `UNet`), the one registry the experiments choose a decoder from
+UNET_SIZES = {
     "micro": dict(model_channels=8, channel_mult=(1, 2), num_res_blocks=1, attention_resolutions=()),
     "tiny": dict(model_channels=16, channel_mult=(1, 2), num_res_blocks=1, attention_resolutions=()),
     "small": dict(model_channels=32, channel_mult=(1, 2, 2), num_res_blocks=1, attention_resolutions=()),
-    "paper": dict(model_channels=64, channel_mult=(1, 2, 2), num_res_blocks=2, attention_resolutions=(4,), mid_attention=True)}
+    "paper": dict(model_channels=64, channel_mult=(1, 2, 2), num_res_blocks=2, attention_resolutions=(4,),
+                  mid_attention=True)}
 UNET_DEFAULTS = UNET_SIZES["tiny"]       # the default decoder of the image models: ≈ 0.2 M parameters at 32 px
 
 def unet_config(cfg: dict) -> dict:
@@ -310,7 +330,8 @@ def unet_config(cfg: dict) -> dict:
 
 # %% ../nbs/11_nets.ipynb #32a5d6cf
 def to_model_space(x, shape: tuple | None = None, name: str = "x") -> torch.Tensor:
-    "uint8 images -> float in [-1, 1]; float images are taken to be in [-1, 1]. Checks (B, C, H, W) against `shape` = (C, H, W) and finiteness."
+    """uint8 images -> float in [-1, 1]; float images are taken to be in [-1, 1]. Checks (B, C, H, W) against `shape` =
+    (C, H, W) and finiteness."""
     x = torch.as_tensor(x)
     if x.ndim != 4: raise ValueError(f"{name}: expected images of shape (B, C, H, W), got {tuple(x.shape)}")
     if shape is not None and tuple(x.shape[1:]) != tuple(shape):
@@ -327,18 +348,22 @@ def to_uint8(x) -> np.ndarray:
 
 # %% ../nbs/11_nets.ipynb #60368212
 def _pyramid(image_size: int, width: int, max_width: int, min_size: int, **counts) -> tuple[list[int], list[int], int]:
-    """The levels of the conv encoder and decoder: (sizes, channels, final size). Each level halves the map (rounding up) and
-    doubles the channels (up to `max_width`) until the map is <= `min_size` px. Checks `counts` and `width` as positive integers."""
+    """The levels of the conv encoder and decoder: (sizes, channels, final size). Each level halves the map (rounding
+    up) and doubles the channels (up to `max_width`) until the map is <= `min_size` px. Checks `counts` and `width`
+    as positive integers."""
     for nm, v in {**counts, "width": width, "min_size": min_size}.items(): check_int(v, nm)
-    if image_size < 2 * min_size: raise ValueError(f"image_size: expected >= {2 * min_size} for min_size={min_size}, got {image_size}")
+    if image_size < 2 * min_size:
+        raise ValueError(f"image_size: expected >= {2 * min_size} for min_size={min_size}, got {image_size}")
     sizes, chans, s, c = [], [], image_size, width
     while s > min_size:
         sizes.append(s); chans.append(c); s, c = (s + 1) // 2, min(2 * c, max_width)
     return sizes, chans, s
 
 class ConvEncoder(nn.Module):
-    "Image (B, C, H, W) in [-1, 1] -> (B, out_dim): stride-2 conv blocks until the map is <= `min_size` px, then a linear head."
-    def __init__(self, in_channels: int, image_size: int, out_dim: int, width: int = 32, max_width: int = 256, min_size: int = 4):
+    """Image (B, C, H, W) in [-1, 1] -> (B, out_dim): stride-2 conv blocks until the map is <= `min_size` px, then a
+    linear head."""
+    def __init__(self, in_channels: int, image_size: int, out_dim: int, width: int = 32, max_width: int = 256,
+                 min_size: int = 4):
         super().__init__()
         _, chans, s = _pyramid(image_size, width, max_width, min_size, in_channels=in_channels, out_dim=out_dim)
         layers, c_in = [], in_channels
@@ -351,25 +376,30 @@ class ConvEncoder(nn.Module):
 
     def forward(self, x):
         if x.ndim != 4 or x.shape[1:] != (self.in_channels, self.image_size, self.image_size):
-            raise ValueError(f"x: expected images of shape (B, {self.in_channels}, {self.image_size}, {self.image_size}), got {tuple(x.shape)}")
+            raise ValueError(f"x: expected images of shape (B, {self.in_channels}, {self.image_size}, "
+                             f"{self.image_size}), got {tuple(x.shape)}")
         return self.head(self.trunk(x).flatten(1))
 
 # %% ../nbs/11_nets.ipynb #6a5d5369
 def coordinate_maps(image_size: int) -> torch.Tensor:
-    "(1, 2, H, H): the row and column coordinates in [-1, 1], the extra input channels of the spatially conditioned decoders."
+    """(1, 2, H, H): the row and column coordinates in [-1, 1], the extra input channels of the spatially conditioned
+    decoders."""
     g = torch.linspace(-1, 1, image_size)
     return torch.stack(torch.meshgrid(g, g, indexing="ij"))[None]
 
 class ConvDecoder(nn.Module):
-    "(B, in_dim) -> image logits (B, C, H, H): the mirror of `ConvEncoder` (linear to the smallest map, then upsample + conv blocks)."
-    def __init__(self, in_dim: int, out_channels: int, image_size: int, width: int = 32, max_width: int = 256, min_size: int = 4):
+    """(B, in_dim) -> image logits (B, C, H, H): the mirror of `ConvEncoder` (linear to the smallest map, then upsample
+    + conv blocks)."""
+    def __init__(self, in_dim: int, out_channels: int, image_size: int, width: int = 32, max_width: int = 256,
+                 min_size: int = 4):
         super().__init__()
         sizes, chans, s = _pyramid(image_size, width, max_width, min_size, in_dim=in_dim, out_channels=out_channels)
         self.s0, self.c0 = s, chans[-1]
         self.head = nn.Linear(in_dim, self.c0 * s * s)
         blocks, c_in = [], self.c0
         for size, c in zip(reversed(sizes), reversed(chans)):
-            blocks += [nn.Upsample(size=(size, size), mode="nearest"), nn.Conv2d(c_in, c, 3, padding=1), nn.GroupNorm(min(8, c), c), nn.SiLU()]
+            blocks += [nn.Upsample(size=(size, size), mode="nearest"), nn.Conv2d(c_in, c, 3, padding=1),
+                       nn.GroupNorm(min(8, c), c), nn.SiLU()]
             c_in = c
         self.trunk = nn.Sequential(nn.SiLU(), *blocks)
         self.out = nn.Conv2d(c_in, out_channels, 3, padding=1)
@@ -378,11 +408,13 @@ class ConvDecoder(nn.Module):
         return self.out(self.trunk(self.head(z).view(len(z), self.c0, self.s0, self.s0)))
 
 class AdditiveDecoder(nn.Module):
-    "logits = Σ_i D_i(z_i): one small `ConvDecoder` per causal variable's block, summed (CausalVAE's per-concept decoders)."
+    """logits = Σ_i D_i(z_i): one small `ConvDecoder` per causal variable's block, summed (CausalVAE's per-concept
+    decoders)."""
     def __init__(self, n: int, width: int, out_channels: int, image_size: int, decoder_width: int = 8):
         super().__init__()
         self.n, self.width = n, width
-        self.parts = nn.ModuleList([ConvDecoder(width, out_channels, image_size, width=decoder_width) for _ in range(n)])
+        self.parts = nn.ModuleList([ConvDecoder(width, out_channels, image_size, width=decoder_width)
+                                    for _ in range(n)])
 
     def components(self, z) -> list[torch.Tensor]:
         "Each variable's logit map D_i(z_i)."
@@ -392,5 +424,6 @@ class AdditiveDecoder(nn.Module):
         return sum(self.components(z))
 
 def variation_l1(maps: list[torch.Tensor]) -> torch.Tensor:
-    "Σ_i mean over the batch of Σ_pixels |D_i(z_i) − batch mean of D_i|: how much, and where, each part changes the image."
+    """Σ_i mean over the batch of Σ_pixels |D_i(z_i) − batch mean of D_i|: how much, and where, each part changes the
+    image."""
     return sum((m - m.mean(0, keepdim=True)).abs().flatten(1).sum(1).mean() for m in maps)

@@ -97,7 +97,8 @@ class Do:
 
 @dataclass(frozen=True)
 class Hard:
-    "Perfect stochastic intervention: parents cut, z_i ~ N(noise_mean, std^2), std = noise_std or noise_scale * sigma_i."
+    """Perfect stochastic intervention: parents cut, z_i ~ N(noise_mean, std^2), std = noise_std or noise_scale *
+    sigma_i."""
     noise_std: float | None = None
     noise_mean: float = 0.0
     noise_scale: float = 1.0
@@ -113,14 +114,17 @@ class Soft:
 def _noise_std(noise_var, n, rng):
     "Noise standard deviations from a variance: a number, a per-node array, or a (low, high) range drawn uniformly."
     if isinstance(noise_var, tuple):
-        if len(noise_var) != 2 or not 0 < noise_var[0] <= noise_var[1]: raise ValueError(f"noise_var: a range must be (low, high) with 0 < low <= high, got {noise_var}")
+        if len(noise_var) != 2 or not 0 < noise_var[0] <= noise_var[1]:
+            raise ValueError(f"noise_var: a range must be (low, high) with 0 < low <= high, got {noise_var}")
         var = rng.uniform(*noise_var, size=n)
     else:
         var = check_array(noise_var, "noise_var", ndim=(0, 1)) * np.ones(n)
-        if var.shape != (n,): raise ValueError(f"noise_var: expected a number or {n} values, got shape {np.shape(noise_var)}")
+        if var.shape != (n,):
+            raise ValueError(f"noise_var: expected a number or {n} values, got shape {np.shape(noise_var)}")
     if (var < 0).any(): raise ValueError(f"noise_var: variances must be >= 0, got {var}")
     return np.sqrt(var)
 
+# %% ../nbs/02_scm.ipynb #0f54dd4f
 class SCM:
     "A structural causal model with additive noise over DAG `adjacency` (A[i, j] = 1 means i -> j)."
     def __init__(self, adjacency, mechanisms: Sequence[Mechanism], noise_std=1.0, names: Sequence[str] | None = None,
@@ -130,8 +134,10 @@ class SCM:
         if len(mechanisms) != n: raise ValueError(f"mechanisms: expected {n} (one per node), got {len(mechanisms)}")
         for i, m in enumerate(mechanisms):
             k = len(parents(self.graph, i))
-            if not isinstance(m, Mechanism): raise ValueError(f"mechanisms[{i}]: expected a Mechanism, got {type(m).__name__}")
-            if m.n_parents != k: raise ValueError(f"mechanisms[{i}]: node {i} has {k} parent(s) but its mechanism takes {m.n_parents}")
+            if not isinstance(m, Mechanism):
+                raise ValueError(f"mechanisms[{i}]: expected a Mechanism, got {type(m).__name__}")
+            if m.n_parents != k:
+                raise ValueError(f"mechanisms[{i}]: node {i} has {k} parent(s) but its mechanism takes {m.n_parents}")
         self.mechanisms = list(mechanisms)
         self.noise_std = check_array(noise_std, "noise_std", ndim=(0, 1)) * np.ones(n)
         if self.noise_std.shape != (n,) or (self.noise_std < 0).any():
@@ -160,19 +166,22 @@ class SCM:
 
     def _check_z(self, z, name):
         z = check_array(z, name, ndim=2)
-        if z.shape[1] != self.n: raise ValueError(f"{name}: expected {self.n} columns (one per variable), got shape {z.shape}")
+        if z.shape[1] != self.n:
+            raise ValueError(f"{name}: expected {self.n} columns (one per variable), got shape {z.shape}")
         return z
 
     def sample_noise(self, n_samples: int, rng=None) -> np.ndarray:
         "Exogenous noise u ~ N(0, diag(sigma^2)), shape (n_samples, n)."
-        if not isinstance(n_samples, (int, np.integer)) or n_samples < 0: raise ValueError(f"n_samples: expected a non-negative integer, got {n_samples!r}")
+        if not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
+            raise ValueError(f"n_samples: expected a non-negative integer, got {n_samples!r}")
         return as_rng(rng).standard_normal((n_samples, self.n)) * self.noise_std
 
     def _node(self, i, z, u):
         "Value of node i given its parents in z and its noise u_i, under this SCM's interventions."
         iv = self.interventions.get(i)
         if isinstance(iv, Do): return np.full(len(z), float(iv.value))
-        if isinstance(iv, Hard):  # u_i carries standard-normal-scaled noise of the original sigma; rescale to the new std
+        # u_i carries standard-normal-scaled noise of the original sigma; rescale to the new std
+        if isinstance(iv, Hard):
             std = iv.noise_std if iv.noise_std is not None else iv.noise_scale * self.noise_std[i]
             return iv.noise_mean + u[:, i] * (std / self.noise_std[i] if self.noise_std[i] > 0 else 0.0)
         f = self.mechanisms[i]
@@ -201,13 +210,19 @@ class SCM:
 
     def intervene(self, interventions: dict) -> "SCM":
         "A new SCM with `interventions` ({node: Do | Hard | Soft}) applied on top of the current ones."
-        if not isinstance(interventions, dict): raise ValueError(f"interventions: expected a dict {{node: intervention}}, got {type(interventions).__name__}")
+        if not isinstance(interventions, dict):
+            raise ValueError(f"interventions: expected a dict {{node: intervention}}, "
+                             f"got {type(interventions).__name__}")
         for i, iv in interventions.items():
-            if not isinstance(i, (int, np.integer)) or not 0 <= i < self.n: raise ValueError(f"interventions: node {i!r} is not in 0..{self.n - 1}")
-            if not isinstance(iv, (Do, Hard, Soft)): raise ValueError(f"interventions[{i}]: expected Do, Hard or Soft, got {type(iv).__name__}")
+            if not isinstance(i, (int, np.integer)) or not 0 <= i < self.n:
+                raise ValueError(f"interventions: node {i!r} is not in 0..{self.n - 1}")
+            if not isinstance(iv, (Do, Hard, Soft)):
+                raise ValueError(f"interventions[{i}]: expected Do, Hard or Soft, got {type(iv).__name__}")
             if isinstance(iv, Soft) and iv.mechanism is not None and iv.mechanism.n_parents != len(self._pa[i]):
-                raise ValueError(f"interventions[{i}]: new mechanism takes {iv.mechanism.n_parents} parent(s), node has {len(self._pa[i])}")
-        return SCM(self.graph, self.mechanisms, self.noise_std, self.names, {**self.interventions, **{int(k): v for k, v in interventions.items()}})
+                raise ValueError(f"interventions[{i}]: new mechanism takes {iv.mechanism.n_parents} parent(s), "
+                                 f"node has {len(self._pa[i])}")
+        return SCM(self.graph, self.mechanisms, self.noise_std, self.names,
+                   {**self.interventions, **{int(k): v for k, v in interventions.items()}})
 
     def do(self, values: dict) -> "SCM":
         "Shorthand for `intervene({i: Do(v)})`."
@@ -228,15 +243,19 @@ def _linear_params(scm: SCM):
     "Effective (W, c, sigma) of a linear SCM under its interventions."
     n = scm.n; W = np.zeros((n, n)); c = np.zeros(n); s = scm.noise_std.astype(float).copy()
     for i, m in enumerate(scm.mechanisms):
-        if not isinstance(m, LinearMechanism): raise ValueError(f"SCM: node {i} has a {type(m).__name__}; closed forms need linear mechanisms")
+        if not isinstance(m, LinearMechanism):
+            raise ValueError(f"SCM: node {i} has a {type(m).__name__}; closed forms need linear mechanisms")
         W[scm._pa[i], i] = m.weights; c[i] = m.bias
     for i, iv in scm.interventions.items():
         if isinstance(iv, Do): W[:, i] = 0; c[i] = iv.value; s[i] = 0
         elif isinstance(iv, Hard):
-            W[:, i] = 0; c[i] = iv.noise_mean; s[i] = iv.noise_std if iv.noise_std is not None else iv.noise_scale * s[i]
+            W[:, i] = 0
+            c[i] = iv.noise_mean
+            s[i] = iv.noise_std if iv.noise_std is not None else iv.noise_scale * s[i]
         elif isinstance(iv, Soft):
             if iv.mechanism is not None and not isinstance(iv.mechanism, LinearMechanism):
-                raise ValueError(f"SCM: node {i} has a non-linear soft intervention; closed forms need linear mechanisms")
+                raise ValueError(f"SCM: node {i} has a non-linear soft intervention; "
+                                 "closed forms need linear mechanisms")
             if iv.mechanism is not None: W[:, i] = 0; W[scm._pa[i], i] = iv.mechanism.weights; c[i] = iv.mechanism.bias
             else: W[:, i] *= iv.weight_scale; c[i] *= iv.weight_scale
             s[i] *= iv.noise_scale
@@ -265,7 +284,8 @@ def make_scm(adjacency, mechanism: str = "linear", weights: str = "uniform", noi
 # %% ../nbs/02_scm.ipynb #389251e0
 def weakly_supervised_pairs(scm: SCM, n_pairs: int, rng=None, include_null: bool = True,
                             intervention: Do | Hard | Soft = Hard(noise_std=1.0)) -> dict:
-    "Pairs (z, z_tilde) before/after one unknown single-node intervention (target -1 = none), with the noise and targets."
+    """Pairs (z, z_tilde) before/after one unknown single-node intervention (target -1 = none), with the noise and
+    targets."""
     rng = as_rng(rng)
     z, u = scm.sample(n_pairs, rng, return_noise=True)
     lo = -1 if include_null else 0
@@ -279,7 +299,8 @@ def weakly_supervised_pairs(scm: SCM, n_pairs: int, rng=None, include_null: bool
         if isinstance(intervention, Hard): uu[:, t] = scm.sample_noise(len(idx), rng)[:, t]
         z_t[idx] = model.solve(uu)
         if isinstance(intervention, Soft): uu[:, t] *= intervention.noise_scale
-        else: uu[:, t] = z_t[idx, t] - (intervention.value if isinstance(intervention, Do) else intervention.noise_mean)
+        else:
+            uu[:, t] = z_t[idx, t] - (intervention.value if isinstance(intervention, Do) else intervention.noise_mean)
         u_t[idx] = uu                     # the noise actually added at each node of the intervened model
     mask = np.zeros((n_pairs, scm.n), bool); mask[targets >= 0, targets[targets >= 0]] = True
     return {"z": z, "z_tilde": z_t, "u": u, "u_tilde": u_t, "targets": targets, "intervention_mask": mask}
@@ -299,19 +320,22 @@ class LinearMixing(Mixing):
     "x = G z with a full-column-rank d x n matrix G."
     def __init__(self, G):
         self.G = check_array(G, "G", ndim=2); self.d, self.n = self.G.shape
-        if np.linalg.matrix_rank(self.G) < self.n: raise ValueError(f"G: rank {np.linalg.matrix_rank(self.G)} < n = {self.n}; mixing must be injective")
+        if np.linalg.matrix_rank(self.G) < self.n:
+            raise ValueError(f"G: rank {np.linalg.matrix_rank(self.G)} < n = {self.n}; mixing must be injective")
     def __call__(self, z): return self._check(z) @ self.G.T
     def jacobian(self, z): return np.broadcast_to(self.G, (len(self._check(z)), self.d, self.n)).copy()
     def inverse(self, x): return check_array(x, "x", ndim=2) @ np.linalg.pinv(self.G).T
     @property
     def condition_number(self): s = np.linalg.svd(self.G, compute_uv=False); return float(s[0] / s[-1])
 
+# %% ../nbs/02_scm.ipynb #46761224
 def _haar_orthogonal(d, rng):
     Q, R = np.linalg.qr(rng.standard_normal((d, d)))
     return Q * np.sign(np.diag(R))
 
 def linear_mixing(n: int, d: int, min_ratio: float = 0.1, rng=None) -> LinearMixing:
-    "Score-based CRL's random linear mixing G = Q[:, :n] R (d >= n), sigma_min/sigma_max >= min_ratio, columns max-abs 1."
+    """Score-based CRL's random linear mixing G = Q[:, :n] R (d >= n), sigma_min/sigma_max >= min_ratio, columns
+    max-abs 1."""
     if d < n: raise ValueError(f"d: need d >= n for an injective linear mixing, got d={d}, n={n}")
     rng = as_rng(rng)
     Q = _haar_orthogonal(d, rng)[:, :n]
@@ -326,6 +350,7 @@ def rotation_mixing(n: int, rng=None) -> LinearMixing:
     C = np.triu(as_rng(rng).standard_normal((n, n)), 1)
     return LinearMixing(expm(C - C.T))
 
+# %% ../nbs/02_scm.ipynb #b51a1fd1
 class LeakyReLUMixing(Mixing):
     "x = W_L phi(... phi(W_1 z)), phi(a) = max(a, slope*a), square invertible layers (d = n)."
     def __init__(self, weights: Sequence[np.ndarray], slope: float = 0.2):
@@ -333,7 +358,8 @@ class LeakyReLUMixing(Mixing):
         self.weights = [check_array(W, f"weights[{k}]", ndim=2) for k, W in enumerate(weights)]
         self.n = self.d = self.weights[0].shape[1]; self.slope = slope
         for k, W in enumerate(self.weights):
-            if W.shape != (self.n, self.n) or np.linalg.matrix_rank(W) < self.n: raise ValueError(f"weights[{k}]: expected an invertible {self.n}x{self.n} matrix")
+            if W.shape != (self.n, self.n) or np.linalg.matrix_rank(W) < self.n:
+                raise ValueError(f"weights[{k}]: expected an invertible {self.n}x{self.n} matrix")
     @classmethod
     def random(cls, n: int, n_layers: int = 3, slope: float = 0.2, rng=None):
         "Layers Q diag(s) with Q Haar-orthogonal and s ~ U(0.5, 1.5): condition number at most 3 per layer."
@@ -360,6 +386,7 @@ class LeakyReLUMixing(Mixing):
                 g = np.where(a > 0, 1.0, self.slope); J = g[:, :, None] * J; h = self._act(a)
         return J
 
+# %% ../nbs/02_scm.ipynb #ded1b334
 class TanhMixing(Mixing):
     "x = tanh(W_L ... tanh(W_1 z)) with full-column-rank layers n -> d -> ... -> d (injective)."
     def __init__(self, weights: Sequence[np.ndarray]):
@@ -368,13 +395,15 @@ class TanhMixing(Mixing):
         prev = self.n
         for k, W in enumerate(self.weights):
             if W.shape[1] != prev: raise ValueError(f"weights[{k}]: expected {prev} columns, got shape {W.shape}")
-            if W.shape[0] < W.shape[1] or np.linalg.matrix_rank(W) < W.shape[1]: raise ValueError(f"weights[{k}]: needs full column rank for injectivity")
+            if W.shape[0] < W.shape[1] or np.linalg.matrix_rank(W) < W.shape[1]:
+                raise ValueError(f"weights[{k}]: needs full column rank for injectivity")
             prev = W.shape[0]
     @classmethod
     def random(cls, n: int, d: int, n_layers: int = 3, rng=None):
         "Random layers: the first is `linear_mixing(n, d)`'s G, later ones d x d well-conditioned."
         rng = as_rng(rng)
-        Ws = [linear_mixing(n, d, rng=rng).G] + [_haar_orthogonal(d, rng) * rng.uniform(0.5, 1.5, d) for _ in range(n_layers - 1)]
+        Ws = [linear_mixing(n, d, rng=rng).G] + [_haar_orthogonal(d, rng) * rng.uniform(0.5, 1.5, d)
+                                                 for _ in range(n_layers - 1)]
         return cls(Ws)
     def __call__(self, z):
         h = self._check(z)

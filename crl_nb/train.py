@@ -26,7 +26,8 @@ __all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'Trainer']
 class EMA:
     "Exponential moving average of `model`'s weights, kept in the frozen copy `ema.model`."
     def __init__(self, model: nn.Module, decay: float = 0.9999, warmup: bool = True):
-        if not isinstance(model, nn.Module): raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
+        if not isinstance(model, nn.Module):
+            raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
         if not isinstance(decay, (int, float)) or isinstance(decay, bool) or not 0.0 <= decay <= 1.0:
             raise ValueError(f"decay: expected a number in [0, 1], got {decay!r}")
         self.decay, self.warmup, self.num_updates = float(decay), bool(warmup), 0
@@ -61,7 +62,8 @@ class EMA:
 
     def state_dict(self) -> dict:
         "Shadow weights, update count and settings."
-        return {"shadow": self.model.state_dict(), "num_updates": self.num_updates, "decay": self.decay, "warmup": self.warmup}
+        return {"shadow": self.model.state_dict(), "num_updates": self.num_updates, "decay": self.decay,
+                "warmup": self.warmup}
 
     def load_state_dict(self, state: dict) -> None:
         "Restore the shadow weights and the update count (the decay settings stay those given to the constructor)."
@@ -75,13 +77,15 @@ class TrainingDiverged(RuntimeError):
     "The loss or the gradient norm became NaN or infinite; training stopped before the optimiser step."
     def __init__(self, step: int, what: str, value: float, checkpoint: Path | None = None):
         self.step, self.what, self.value, self.checkpoint = step, what, value, checkpoint
-        where = f"last good checkpoint: {checkpoint}" if checkpoint is not None else "no checkpoint was written before it"
+        where = (f"last good checkpoint: {checkpoint}" if checkpoint is not None
+                 else "no checkpoint was written before it")
         super().__init__(f"training diverged at step {step}: {what} is {value}; the weights were not updated; {where}")
 
 # %% ../nbs/12_train.ipynb #07ce0c38
 def derive_seed(seed: int, stream: int, index: int) -> int:
     "A 63-bit seed for item `index` of random stream `stream` of run `seed` (hashed by NumPy's `SeedSequence`)."
-    return int(np.random.SeedSequence([int(seed), int(stream), int(index)]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return int(np.random.SeedSequence([int(seed), int(stream), int(index)]).generate_state(1, np.uint64)[0]
+               >> np.uint64(1))
 
 def _to_device(batch, device: torch.device):
     if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
@@ -102,12 +106,14 @@ def _check_data(data) -> tuple[str, Any, int]:
         n = check_same_length(**{f"data[{i}]": t for i, t in enumerate(data)})
         return "tuple", tuple(data), n
     if isinstance(data, Dataset) and hasattr(data, "__len__"): return "dataset", data, len(data)
-    raise ValueError(f"data: expected a tensor, a tuple of tensors or a torch Dataset with __len__, got {type(data).__name__}")
+    raise ValueError("data: expected a tensor, a tuple of tensors or a torch Dataset with __len__, "
+                     f"got {type(data).__name__}")
 
 # %% ../nbs/12_train.ipynb #5515a053
-_MATCH_KEYS = ("seed", "batch_size", "n_data", "lr", "weight_decay", "betas", "grad_clip", "ema_decay", "model", "n_params",
-               "lr_schedule", "warmup_steps", "min_lr_ratio")
+_MATCH_KEYS = ("seed", "batch_size", "n_data", "lr", "weight_decay", "betas", "grad_clip", "ema_decay", "model",
+               "n_params", "lr_schedule", "warmup_steps", "min_lr_ratio")
 
+# %% ../nbs/12_train.ipynb #d7ce9e88
 class Trainer:
     "Train `model` by minimising `loss_fn(model, batch, generator)` with AdamW, EMA, a NaN guard and exact resume."
     def __init__(self, model: nn.Module, loss_fn: Callable, data, batch_size: int = 64, lr: float = 1e-4,
@@ -115,8 +121,10 @@ class Trainer:
                  ema_decay: float | None = 0.9999, max_steps: int = 1000, ckpt_dir=None, ckpt_every: int | None = None,
                  seed: int = 0, device=None, bf16: bool | None = None, log_every: int = 50,
                  lr_schedule: str = "constant", warmup_steps: int = 0, min_lr_ratio: float = 0.0):
-        if not isinstance(model, nn.Module): raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
-        if not callable(loss_fn): raise ValueError("loss_fn: expected a callable loss_fn(model, batch, generator) -> scalar tensor")
+        if not isinstance(model, nn.Module):
+            raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
+        if not callable(loss_fn):
+            raise ValueError("loss_fn: expected a callable loss_fn(model, batch, generator) -> scalar tensor")
         self.kind, self.data, self.n_data = _check_data(data)
         self.batch_size = check_int(batch_size, "batch_size")
         if self.batch_size > self.n_data:
@@ -128,16 +136,19 @@ class Trainer:
         self.min_lr_ratio = check_number(min_lr_ratio, "min_lr_ratio")
         if self.min_lr_ratio > 1: raise ValueError(f"min_lr_ratio: expected a number in [0, 1], got {min_lr_ratio}")
         self.weight_decay = check_number(weight_decay, "weight_decay")
-        if not (isinstance(betas, (tuple, list)) and len(betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2
+                and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
             raise ValueError(f"betas: expected two numbers in [0, 1), got {betas!r}")
         self.betas = (float(betas[0]), float(betas[1]))
         self.grad_clip = None if grad_clip is None else check_number(grad_clip, "grad_clip", low_open=True)
-        if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and not isinstance(ema_decay, bool) and 0 <= ema_decay <= 1):
+        if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and not isinstance(ema_decay, bool)
+                                          and 0 <= ema_decay <= 1):
             raise ValueError(f"ema_decay: expected a number in [0, 1] or None, got {ema_decay!r}")
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.max_steps = check_int(max_steps, "max_steps", low=0)
         self.ckpt_every = None if ckpt_every is None else check_int(ckpt_every, "ckpt_every")
-        if self.ckpt_every is not None and ckpt_dir is None: raise ValueError("ckpt_every: set ckpt_dir as well, checkpoints need a folder")
+        if self.ckpt_every is not None and ckpt_dir is None:
+            raise ValueError("ckpt_every: set ckpt_dir as well, checkpoints need a folder")
         self.ckpt_dir = None if ckpt_dir is None else Path(ckpt_dir)
         self.seed = check_int(seed, "seed", low=0)
         self.log_every = check_int(log_every, "log_every")
@@ -145,7 +156,8 @@ class Trainer:
         if bf16 is None: bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
         elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
         elif bf16 and self.device.type != "cuda":
-            raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; pass bf16=None or False")
+            raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; "
+                             "pass bf16=None or False")
         self.bf16 = bf16
 
         self.model, self.loss_fn = model.to(self.device), loss_fn
@@ -188,7 +200,8 @@ class Trainer:
     @contextlib.contextmanager
     def _global_rng(self, seed: int):
         "Seed the global CPU (and training CUDA device) RNG for one step, restoring the caller's state afterwards."
-        cuda = [self.device.index if self.device.index is not None else torch.cuda.current_device()] if self.device.type == "cuda" else []
+        cuda = ([self.device.index if self.device.index is not None else torch.cuda.current_device()]
+                if self.device.type == "cuda" else [])
         with torch.random.fork_rng(devices=cuda):
             torch.default_generator.manual_seed(seed)
             for i in cuda:
@@ -196,7 +209,8 @@ class Trainer:
             yield
 
     def lr_at(self, step: int) -> float:
-        "Learning rate of step `step` (1-based): linear warm-up, then constant, or a cosine / linear decay to min_lr_ratio·lr at max_steps."
+        """Learning rate of step `step` (1-based): linear warm-up, then constant, or a cosine / linear decay to
+        min_lr_ratio·lr at max_steps."""
         f = min(1.0, step / self.warmup_steps) if self.warmup_steps else 1.0
         if self.lr_schedule != "constant" and self.max_steps > self.warmup_steps:
             u = min(1.0, max(0.0, (step - self.warmup_steps) / (self.max_steps - self.warmup_steps)))
@@ -205,7 +219,8 @@ class Trainer:
         return self.lr * f
 
     def train_step(self, step: int) -> float:
-        "Run step `step` (1-based): loss, backward, NaN guard, clipping, AdamW at `lr_at(step)`, EMA. Returns the loss."
+        """Run step `step` (1-based): loss, backward, NaN guard, clipping, AdamW at `lr_at(step)`, EMA. Returns the
+        loss."""
         batch = self.get_batch(step)
         self.generator.manual_seed(derive_seed(self.seed, 1, step))
         self.model.train()
@@ -215,7 +230,9 @@ class Trainer:
         if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
             raise ValueError(f"loss_fn: must return a scalar tensor, got {type(loss).__name__}"
                              + (f" of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else ""))
-        if not loss.requires_grad: raise ValueError("loss_fn: returned a tensor that does not require grad (detached, or computed under no_grad?)")
+        if not loss.requires_grad:
+            raise ValueError("loss_fn: returned a tensor that does not require grad (detached, "
+                             "or computed under no_grad?)")
         loss = loss.float().reshape(())
         loss.backward()
         grads = [p.grad for p in self.params if p.grad is not None]
@@ -223,7 +240,8 @@ class Trainer:
         loss_v, norm_v = torch.stack([loss.detach(), norm.to(loss.device).float()]).tolist()  # one sync
         if not math.isfinite(loss_v): raise TrainingDiverged(step, "the loss", loss_v, self.last_checkpoint)
         if not math.isfinite(norm_v): raise TrainingDiverged(step, "the gradient norm", norm_v, self.last_checkpoint)
-        if self.grad_clip is not None and grads: torch.nn.utils.clip_grads_with_norm_(self.params, self.grad_clip, norm)
+        if self.grad_clip is not None and grads:
+            torch.nn.utils.clip_grads_with_norm_(self.params, self.grad_clip, norm)
         for group in self.optimizer.param_groups: group["lr"] = self.lr_at(step)
         self.optimizer.step()
         if self.ema is not None: self.ema.update(self.model)
@@ -251,8 +269,9 @@ class Trainer:
 
     def meta(self) -> dict:
         "The settings stored with a checkpoint; a resume must agree on those in `_MATCH_KEYS`."
-        return dict(seed=self.seed, batch_size=self.batch_size, n_data=self.n_data, lr=self.lr, weight_decay=self.weight_decay,
-                    betas=list(self.betas), grad_clip=self.grad_clip, ema_decay=self.ema_decay, model=type(self.model).__name__,
+        return dict(seed=self.seed, batch_size=self.batch_size, n_data=self.n_data, lr=self.lr,
+                    weight_decay=self.weight_decay, betas=list(self.betas), grad_clip=self.grad_clip,
+                    ema_decay=self.ema_decay, model=type(self.model).__name__,
                     n_params=sum(p.numel() for p in self.model.parameters()), max_steps=self.max_steps, step=self.step,
                     device=str(self.device), bf16=self.bf16, torch=str(torch.__version__),
                     lr_schedule=self.lr_schedule, warmup_steps=self.warmup_steps, min_lr_ratio=self.min_lr_ratio)
@@ -260,7 +279,8 @@ class Trainer:
     def state_dict(self) -> dict:
         "Model, optimiser, EMA, step, history and global RNG states."
         rng = {"cpu": torch.get_rng_state(),
-               "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else []}
+               "cuda": (torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized()
+                        else [])}
         return {"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
                 "ema": None if self.ema is None else self.ema.state_dict(), "step": self.step,
                 "history": {k: list(v) for k, v in self.history.items()}, "rng": rng}
@@ -268,16 +288,19 @@ class Trainer:
     def load_state_dict(self, state: dict) -> None:
         "Restore what `state_dict` returned."
         if (state.get("ema") is None) != (self.ema is None):
-            raise ValueError("ema: the checkpoint " + ("has no EMA but this trainer uses one" if self.ema is not None else "has an EMA but this trainer has ema_decay=None"))
+            raise ValueError("ema: the checkpoint " + ("has no EMA but this trainer uses one" if self.ema is not None
+                                                       else "has an EMA but this trainer has ema_decay=None"))
         try: self.model.load_state_dict(state["model"])
-        except RuntimeError as e: raise ValueError(f"model: does not match the checkpoint ({str(e).splitlines()[0]})") from None
+        except RuntimeError as e:
+            raise ValueError(f"model: does not match the checkpoint ({str(e).splitlines()[0]})") from None
         self.optimizer.load_state_dict(state["optimizer"])
         if self.ema is not None: self.ema.load_state_dict(state["ema"])
         self.step = int(state["step"])
         self.history = {k: [float(x) for x in v] for k, v in state["history"].items()}
         torch.set_rng_state(state["rng"]["cpu"])
         cuda = state["rng"].get("cuda") or []
-        if cuda and torch.cuda.is_available() and len(cuda) == torch.cuda.device_count(): torch.cuda.set_rng_state_all(cuda)
+        if cuda and torch.cuda.is_available() and len(cuda) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(cuda)
 
     def save(self, path=None) -> Path:
         "Write the checkpoint atomically to `path` (default `ckpt_dir/last.pt`)."
@@ -293,9 +316,11 @@ class Trainer:
         if path is None: raise ValueError("resume: no path given and ckpt_dir is not set")
         state, meta = load_checkpoint(path)
         missing = [k for k in ("model", "optimizer", "ema", "step", "history", "rng") if k not in state]
-        if missing: raise CheckpointError(f"checkpoint {path}: not a Trainer checkpoint (missing {', '.join(missing)})")
+        if missing:
+            raise CheckpointError(f"checkpoint {path}: not a Trainer checkpoint (missing {', '.join(missing)})")
         mine = self.meta()
-        diff = [f"{k}={meta.get(k)!r} in the checkpoint but {mine[k]!r} here" for k in _MATCH_KEYS if meta.get(k) != mine[k]]
+        diff = [f"{k}={meta.get(k)!r} in the checkpoint but {mine[k]!r} here" for k in _MATCH_KEYS
+                if meta.get(k) != mine[k]]
         if diff: raise ValueError(f"checkpoint {path}: was written with different settings: " + "; ".join(diff))
         self.load_state_dict(state)
         self.last_checkpoint, self._saved_step = path, self.step
@@ -303,4 +328,5 @@ class Trainer:
 
     def __repr__(self):
         return (f"Trainer({type(self.model).__name__}, step={self.step}/{self.max_steps}, n_data={self.n_data}, "
-                f"batch_size={self.batch_size}, lr={self.lr}, device={self.device}, bf16={self.bf16}, ema={self.ema_decay})")
+                f"batch_size={self.batch_size}, lr={self.lr}, device={self.device}, bf16={self.bf16}, "
+                f"ema={self.ema_decay})")

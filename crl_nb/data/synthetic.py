@@ -10,8 +10,8 @@ import numpy as np
 from ..core import as_rng, check_option
 from .registry import random_split
 from ..graphs import random_dag, structured_dag
-from ..scm import (Hard, LeakyReLUMixing, LinearMixing, Soft, TanhMixing, linear_mixing, make_scm, rotation_mixing,
-                        weakly_supervised_pairs, weight_matrix)
+from ..scm import (Hard, LeakyReLUMixing, LinearMixing, Soft, TanhMixing, linear_mixing, make_scm,
+                        rotation_mixing, weakly_supervised_pairs, weight_matrix)
 
 # %% auto #0
 __all__ = ['weakly_supervised', 'interventional_environments']
@@ -24,9 +24,12 @@ def _graph(n, graph, edge_prob, rng):
 def weakly_supervised(n_latents: int = 4, n_pairs: int = 10000, graph: str = "random", edge_prob: float = 0.5,
                       weights: str = "bimodal", mixing: str = "rotation", obs_dim: int | None = None,
                       include_null: bool = True, seed: int = 0) -> dict:
-    "ILCM/DCRL pairs (x, x̃) before/after one unknown single-node intervention, with latents, noise, targets, graph and mixing."
-    if not isinstance(n_latents, int) or n_latents < 2: raise ValueError(f"n_latents: expected an integer >= 2, got {n_latents!r}")
-    if not isinstance(n_pairs, int) or n_pairs < 10: raise ValueError(f"n_pairs: expected an integer >= 10, got {n_pairs!r}")
+    """ILCM/DCRL pairs (x, x̃) before/after one unknown single-node intervention, with latents, noise, targets, graph
+    and mixing."""
+    if not isinstance(n_latents, int) or n_latents < 2:
+        raise ValueError(f"n_latents: expected an integer >= 2, got {n_latents!r}")
+    if not isinstance(n_pairs, int) or n_pairs < 10:
+        raise ValueError(f"n_pairs: expected an integer >= 10, got {n_pairs!r}")
     check_option(mixing, "mixing", ["rotation", "mlp", "linear"])
     rng = as_rng(seed); n = n_latents
     A = _graph(n, graph, edge_prob, rng)
@@ -38,7 +41,8 @@ def weakly_supervised(n_latents: int = 4, n_pairs: int = 10000, graph: str = "ra
     arrays = {"x": g(P["z"]).astype(np.float32), "x_tilde": g(P["z_tilde"]).astype(np.float32),
               "z": P["z"].astype(np.float32), "z_tilde": P["z_tilde"].astype(np.float32),
               "noise": P["u"].astype(np.float32), "noise_tilde": P["u_tilde"].astype(np.float32),
-              "targets": P["targets"].astype(np.int64), "intervention_mask": P["intervention_mask"], "split": random_split(n_pairs, rng)}
+              "targets": P["targets"].astype(np.int64), "intervention_mask": P["intervention_mask"],
+              "split": random_split(n_pairs, rng)}
     meta = {"factor_names": [f"z{i}" for i in range(n)], "graph": A.tolist(), "weights": weight_matrix(scm).tolist(),
             "mixing": mixing, "mixing_matrix": g.G.tolist() if isinstance(g, LinearMixing) else None,
             "mixing_weights": [W.tolist() for W in g.weights] if isinstance(g, LeakyReLUMixing) else None,
@@ -54,26 +58,34 @@ def _signature(n, rng, max_tries=1000):
         if S.sum(1).min() >= 1 and np.linalg.matrix_rank(S) == n: return S
     raise RuntimeError("could not draw a full-rank intervention signature")
 
-def interventional_environments(n_latents: int = 5, obs_dim: int = 10, n_samples: int = 10000, edge_prob: float = 0.5,
+def interventional_environments(n_latents: int = 5, obs_dim: int = 10, n_samples: int = 10000,
+                                edge_prob: float = 0.5,
                                 latent_model: str = "linear", mixing: str = "linear", intervention: str = "hard",
                                 envs_per_node: int = 1, multi_node: bool = False, var_change=None,
                                 known_targets: bool = True, seed: int = 0) -> dict:
     """Score-based CRL data: environment 0 observational, then one (LSCALE-I) or two (GSCALE-I) single-node
-    interventional environments per node, or n unknown multi-node environments (UMNI-CRL); n_samples per environment."""
+    interventional environments per node, or n unknown multi-node environments (UMNI-CRL); n_samples per
+    environment."""
     check_option(latent_model, "latent_model", ["linear", "quadratic", "mlp"])
     check_option(mixing, "mixing", ["linear", "tanh", "mlp"])
     check_option(intervention, "intervention", ["hard", "soft"])
     check_option(envs_per_node, "envs_per_node", [1, 2])
-    if not isinstance(n_latents, int) or n_latents < 2: raise ValueError(f"n_latents: expected an integer >= 2, got {n_latents!r}")
-    if not isinstance(obs_dim, int) or obs_dim < n_latents: raise ValueError(f"obs_dim: need an integer >= n_latents = {n_latents}, got {obs_dim!r}")
-    if not isinstance(n_samples, int) or n_samples < 10: raise ValueError(f"n_samples: expected an integer >= 10, got {n_samples!r}")
-    if multi_node and envs_per_node != 1: raise ValueError("envs_per_node: multi-node environments come one per node (n in all)")
+    if not isinstance(n_latents, int) or n_latents < 2:
+        raise ValueError(f"n_latents: expected an integer >= 2, got {n_latents!r}")
+    if not isinstance(obs_dim, int) or obs_dim < n_latents:
+        raise ValueError(f"obs_dim: need an integer >= n_latents = {n_latents}, got {obs_dim!r}")
+    if not isinstance(n_samples, int) or n_samples < 10:
+        raise ValueError(f"n_samples: expected an integer >= 10, got {n_samples!r}")
+    if multi_node and envs_per_node != 1:
+        raise ValueError("envs_per_node: multi-node environments come one per node (n in all)")
     rng = as_rng(seed); n = n_latents
     if var_change is None:
         var_change = (0.25 if multi_node else [5.0] if envs_per_node == 1 else [0.25, 4.0])
     changes = list(np.atleast_1d(var_change).astype(float))
     if any(c <= 0 for c in changes): raise ValueError(f"var_change: variance factors must be > 0, got {var_change}")
-    if not multi_node and len(changes) != envs_per_node: raise ValueError(f"var_change: give {envs_per_node} value(s), one per environment of a node, got {var_change}")
+    if not multi_node and len(changes) != envs_per_node:
+        raise ValueError(f"var_change: give {envs_per_node} value(s), one per environment of a node, "
+                         f"got {var_change}")
     A = random_dag(n, p=edge_prob, order="fixed", rng=rng)
     scm = make_scm(A, latent_model, weights="uniform", noise_var=(0.5, 1.5), rng=rng)
     if mixing == "linear": g = linear_mixing(n, obs_dim, rng=rng)
@@ -83,7 +95,8 @@ def interventional_environments(n_latents: int = 5, obs_dim: int = 10, n_samples
         return Soft(weight_scale=0.5, noise_scale=float(np.sqrt(c)))
     envs = [[]]                                         # environment 0: observational
     if multi_node:
-        S = _signature(n, rng); envs += [np.flatnonzero(row).tolist() for row in S]; env_change = [None] + [changes[0]] * n
+        S = _signature(n, rng); envs += [np.flatnonzero(row).tolist() for row in S]
+        env_change = [None] + [changes[0]] * n
     else:
         env_change = [None]
         for k in range(envs_per_node):
@@ -103,10 +116,12 @@ def interventional_environments(n_latents: int = 5, obs_dim: int = 10, n_samples
     arrays = {"x": x.astype(np.float32), "z": z.astype(np.float32), "noise": np.concatenate(us).astype(np.float32),
               "env": env.astype(np.int64)}
     meta = {"factor_names": [f"z{i}" for i in range(n)], "graph": A.tolist(), "latent_model": latent_model,
-            "noise_std": scm.noise_std.tolist(), "weights": weight_matrix(scm).tolist() if latent_model == "linear" else None,
+            "noise_std": scm.noise_std.tolist(),
+            "weights": weight_matrix(scm).tolist() if latent_model == "linear" else None,
             "mixing": mixing, "mixing_matrix": g.G.tolist() if isinstance(g, LinearMixing) else None,
             "mixing_weights": [W.tolist() for W in g.weights] if isinstance(g, TanhMixing) else None,
-            "intervention": intervention, "var_change": env_change, "env_targets": envs, "signature": signature.tolist(),
-            "known_targets": known_targets, "n_envs": len(envs),
-            "note": "env 0 is observational; env_targets and signature are the ground truth, to be read by methods only if known_targets"}
+            "intervention": intervention, "var_change": env_change, "env_targets": envs,
+            "signature": signature.tolist(), "known_targets": known_targets, "n_envs": len(envs),
+            "note": "env 0 is observational; env_targets and signature are the ground truth, "
+                    "to be read by methods only if known_targets"}
     return {"arrays": arrays, "meta": meta}

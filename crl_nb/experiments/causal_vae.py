@@ -15,8 +15,8 @@ import torch
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
 from ..evaluation import EvaluationConfig, build_setup, evaluate, smooth
-from .config import (StudyConfig, StudyResult, TaskConfig, int_at_least, non_negative, one_of, optional, positive, positive_int, fraction,
-                                       setting, subset_of)
+from .config import (StudyConfig, StudyResult, TaskConfig, int_at_least, non_negative, one_of,
+                                       optional, positive, positive_int, fraction, setting, subset_of)
 from ..graphs import shd
 from ..models.causal_vae import DECODER_KINDS, VARIANTS, CausalVAE, mechanism_check, save_model, train_causal_vae
 
@@ -35,7 +35,8 @@ class CausalVAEConfig(TaskConfig):
     latent_width: int = setting(4, "dimensions of each variable's latent block", positive_int)
     hidden: int = setting(64, "width of the mechanisms' hidden layers", positive_int)
     encoder_width: int = setting(32, "channels of the encoder's first conv block", positive_int)
-    decoder: str = setting("joint", "joint: one decoder of all of z | additive: one decoder per variable, summed", one_of(*DECODER_KINDS))
+    decoder: str = setting("joint", "joint: one decoder of all of z | additive: one decoder per variable, summed",
+                           one_of(*DECODER_KINDS))
     decoder_width: int = setting(32, "channels of the (each) decoder's last block", positive_int)
     label_sigma: float = setting(0.1, "std of the label prior N(ỹ_i, σ²) on standardised labels", positive)
     anneal: float = setting(0.25, "fraction of the steps over which the prior weight warms up", fraction)
@@ -49,19 +50,21 @@ class CausalVAEConfig(TaskConfig):
     def validate(self):
         super().validate()
         if self.sparsity > 0 and self.decoder != "additive":
-            raise ValueError(f"sparsity: the part-variation penalty needs decoder='additive', got decoder={self.decoder!r}")
+            raise ValueError(f"sparsity: the part-variation penalty needs decoder='additive', "
+                             f"got decoder={self.decoder!r}")
 
 _ADDITIVE = dict(decoder="additive", decoder_width=8, sparsity=0.01)
 CausalVAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalVAEConfig.PROFILES = {
-    "smoke": dict(steps=20, batch_size=16, latent_width=2, encoder_width=8, n_test=16, measurer_steps=60, n_composition=2),
+    "smoke": dict(steps=20, batch_size=16, latent_width=2, encoder_width=8, n_test=16, measurer_steps=60,
+                  n_composition=2),
     "quick": dict(n_composition=8),
     "paper": dict(steps=20000, lr=5e-4, n_test=500, measurer_steps=3000, n_composition=64)}
 CausalVAEConfig.DATASET_PROFILES = {
-    "morphomnist": {"all": dict(decoder="joint", decoder_width=16), "smoke": dict(n=200, decoder_width=8), "quick": dict(n=2000),
-                    "paper": dict(n=5000)},
-    "pendulum": {"all": _ADDITIVE, "smoke": dict(size=32, mode="random", n=300), "quick": dict(size=32, mode="grid", n=1000, n_test=100),
-                 "paper": dict(size=64, mode="grid", n=1000)},
+    "morphomnist": {"all": dict(decoder="joint", decoder_width=16), "smoke": dict(n=200, decoder_width=8),
+                    "quick": dict(n=2000), "paper": dict(n=5000)},
+    "pendulum": {"all": _ADDITIVE, "smoke": dict(size=32, mode="random", n=300),
+                 "quick": dict(size=32, mode="grid", n=1000, n_test=100), "paper": dict(size=64, mode="grid", n=1000)},
     "circuit": {"all": _ADDITIVE, "smoke": dict(n=300, size=32), "quick": dict(n=3000, size=32, n_test=100),
                 "paper": dict(n=10000, size=64)}}
 
@@ -74,17 +77,20 @@ def build_model(cfg: CausalVAEConfig, task: CounterfactualTask, variant: str, de
     "A freshly initialised `variant` at the config's seed."
     torch.manual_seed(cfg.seed)
     return CausalVAE(task.image_shape, task.graph, variant, latent_width=cfg.latent_width, hidden=cfg.hidden,
-                     encoder_width=cfg.encoder_width, decoder=cfg.decoder, decoder_width=cfg.decoder_width, label_sigma=cfg.label_sigma,
-                     flow=cfg.flow, sparsity=cfg.sparsity, factor_names=task.factor_names).to(get_device(device))
+                     encoder_width=cfg.encoder_width, decoder=cfg.decoder, decoder_width=cfg.decoder_width,
+                     label_sigma=cfg.label_sigma, flow=cfg.flow, sparsity=cfg.sparsity,
+                     factor_names=task.factor_names).to(get_device(device))
 
 def _learned_graph(model: CausalVAE, task) -> dict:
     "CausalVAE's learned weighted adjacency, its graph at threshold 0.1 and the SHD to the true graph."
     A_hat = model.layer.graph(0.1)
-    return {"adjacency": model.layer.adjacency.detach().cpu().numpy().round(4).tolist(), "graph_at_0.1": A_hat.tolist(),
-            "shd": int(shd(np.asarray(task.graph), A_hat)), "dag_penalty": float(model.layer.dag_penalty())}
+    return {"adjacency": model.layer.adjacency.detach().cpu().numpy().round(4).tolist(),
+            "graph_at_0.1": A_hat.tolist(), "shd": int(shd(np.asarray(task.graph), A_hat)),
+            "dag_penalty": float(model.layer.dag_penalty())}
 
 # %% ../../nbs/62_causal_vae_study.ipynb #7aeecc75
-def run(cfg: CausalVAEConfig, task: CounterfactualTask | None = None, setup=None, log=print, ckpt_dir=None) -> StudyResult:
+def run(cfg: CausalVAEConfig, task: CounterfactualTask | None = None, setup=None, log=print,
+        ckpt_dir=None) -> StudyResult:
     "Train each variant of the config on its task under one budget and score it against the oracle."
     cfg = cfg.checked()
     device, t_all = get_device(cfg.device), time.perf_counter()
@@ -97,16 +103,18 @@ def run(cfg: CausalVAEConfig, task: CounterfactualTask | None = None, setup=None
     tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
     for v in cfg.variants:
         model = build_model(cfg, task, v, device)
-        hist = train_causal_vae(model, X, Y, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, anneal=cfg.anneal, seed=cfg.seed,
-                                device=device)
+        hist = train_causal_vae(model, X, Y, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, anneal=cfg.anneal,
+                                seed=cfg.seed, device=device)
         if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{v}.pt", task=task.name, steps=cfg.steps)
         ev = evaluate(model, setup, EvaluationConfig(n_composition=cfg.n_composition, n_images=k))
-        entry = {"train_seconds": hist.pop("seconds"), "history": hist, "n_params": sum(p.numel() for p in model.parameters()),
-                 **ev.entry(), "icm": mechanism_check(model, task, setup.plan, setup.oracles)}
+        entry = {"train_seconds": hist.pop("seconds"), "history": hist,
+                 "n_params": sum(p.numel() for p in model.parameters()), **ev.entry(),
+                 "icm": mechanism_check(model, task, setup.plan, setup.oracles)}
         if v == "causalvae": entry["graph"] = _learned_graph(model, task)
         metrics["models"][v], images[v], models[v] = entry, ev.images, model
-        log(f"{VARIANTS[v]}: trained {cfg.steps} steps in {entry['train_seconds']:.0f}s; DCI-D {entry['dci']['disentanglement']:.3f}, "
-            f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, consistent {entry['consistent']}, "
+        log(f"{VARIANTS[v]}: trained {cfg.steps} steps in {entry['train_seconds']:.0f}s; "
+            f"DCI-D {entry['dci']['disentanglement']:.3f}, effectiveness {entry['effectiveness_mean']:.3f}, "
+            f"pixel MAE {entry['pixel_mae_mean']:.1f}, consistent {entry['consistent']}, "
             f"ICM score {entry['icm']['icm_score']:.3f}")
     metrics["seconds"] = time.perf_counter() - t_all
     return StudyResult(metrics, images, models)
@@ -116,8 +124,10 @@ def study_record(result: StudyResult, cfg: CausalVAEConfig) -> dict:
     """What a run keeps of a study in `metrics.json`: every variant's scores, the oracle, measurers, task and config;
     no loss histories. Notebooks and scripts write this one layout."""
     M = result.metrics
-    return {"profile": cfg.profile, "seed": cfg.seed, **{k: {n: v for n, v in e.items() if n != "history"} for k, e in M["models"].items()},
-            "oracle": M["oracle"], "measurers": M["measurers"], "task": M["task"], "config": M["config"], "benchmark_seconds": M["seconds"]}
+    return {"profile": cfg.profile, "seed": cfg.seed,
+            **{k: {n: v for n, v in e.items() if n != "history"} for k, e in M["models"].items()},
+            "oracle": M["oracle"], "measurers": M["measurers"], "task": M["task"], "config": M["config"],
+            "benchmark_seconds": M["seconds"]}
 
 def histories(result: StudyResult) -> dict:
     "The loss histories of a study's variants (kept beside a run, not in its metrics)."
@@ -147,7 +157,8 @@ def plot_icm(metrics: dict):
         for r, key in enumerate(("latent_change", "mechanism_error")):
             ax = axes[r, c]; M = np.asarray(e["icm"][key])
             ax.imshow(M, cmap="viridis", vmin=0, vmax=vmax[key])
-            for (i, j), val in np.ndenumerate(M): ax.text(j, i, f"{val:.2f}", ha="center", va="center", fontsize=7, color="w")
+            for (i, j), val in np.ndenumerate(M):
+                ax.text(j, i, f"{val:.2f}", ha="center", va="center", fontsize=7, color="w")
             ax.set_xticks(range(len(names)), names, rotation=45, fontsize=7)
             ax.set_yticks(range(len(names)), [f"do({n})" for n in names], fontsize=7)
             ax.set_title(f"{VARIANTS[v]}: {'|z′ − z|' if r == 0 else '|z′ − h(ε̂; z′_pa)|'} / std(z)", fontsize=9)

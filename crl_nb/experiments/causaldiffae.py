@@ -15,8 +15,9 @@ import torch
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
 from ..evaluation import EvaluationConfig, build_setup, evaluate, representation, smooth
-from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least, non_negative, non_negative_int, numbers, one_of,
-                                       optional, positive, positive_int, setting, subset_of)
+from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least,
+                                       non_negative, non_negative_int, numbers, one_of, optional, positive,
+                                       positive_int, setting, subset_of)
 from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
 from ..nets import UNET_DEFAULTS, UNET_SIZES
 
@@ -36,22 +37,27 @@ class CausalDiffAEConfig(TaskConfig):
     label_sigma: float = setting(0.1, "std of the label prior N(ỹ_i, σ²) on standardised labels", positive)
     anneal: float = setting(0.25, "fraction of the steps over which the prior weight γ warms up", fraction)
     p_uncond: float = setting(0.1, "condition-dropout rate (trains the null condition of guidance)", fraction)
-    mechanism: str = setting("z", "mechanisms read their parents' z (the paper) or the sum of their u (u_sum)", one_of("z", "u_sum"))
+    mechanism: str = setting("z", "mechanisms read their parents' z (the paper) or the sum of their u (u_sum)",
+                             one_of("z", "u_sum"))
     mechanism_input: str = setting("sample", "the KL term's mechanisms read the parents' posterior sample or mean",
                                    one_of("sample", "mean"))
     decoder: str = setting("tiny", "UNet size, from crl_nb.nets.UNET_SIZES", one_of(*UNET_SIZES))
     encoder_width: int = setting(32, "channels of the encoder's first conv block", positive_int)
     ema_decay: float | None = setting(0.999, "EMA decay of the weights (None: no EMA)", optional(fraction))
     T: int = setting(1000, "diffusion steps of the noise schedule", positive_int)
-    spatial_condition: bool = setting(False, "the decoder also sees the condition tiled over the image with coordinates", flag)
+    spatial_condition: bool = setting(
+        False, "the decoder also sees the condition tiled over the image with coordinates", flag)
     part_maps: bool = setting(False, "the decoder sees the condition as per-variable part maps", flag)
     additive_mean: bool = setting(False, "an additive per-variable mean image plus diffusion of the residual", flag)
-    mean_sparsity: float = setting(0.01, "with additive_mean: weight of the mean decoders' part-variation penalty", non_negative)
+    mean_sparsity: float = setting(0.01, "with additive_mean: weight of the mean decoders' part-variation penalty",
+                                   non_negative)
     mean_width: int = setting(8, "with additive_mean: channels of each mean decoder", positive_int)
     condition_residual: bool = setting(False, "with additive_mean: the residual UNet also sees the mean image", flag)
-    baselines: tuple = setting(("diffae", "label"), "the baselines trained beside CausalDiffAE", subset_of("diffae", "label", empty=True))
+    baselines: tuple = setting(("diffae", "label"), "the baselines trained beside CausalDiffAE",
+                               subset_of("diffae", "label", empty=True))
     # the weakly supervised variant
-    weak_fraction: float | None = setting(0.1, "labelled fraction of the weakly supervised model (None: skip it)", optional(fraction))
+    weak_fraction: float | None = setting(0.1, "labelled fraction of the weakly supervised model (None: skip it)",
+                                          optional(fraction))
     weak_p_uncond: float = setting(0.5, "condition-dropout rate of the weakly supervised model", fraction)
     weak_steps: int | None = setting(None, "its training steps (None: steps)", optional(positive_int))
     omegas: tuple = setting((0.0, 1.0, 2.0, 3.0), "guidance scales ω of its sweep", numbers())
@@ -70,22 +76,25 @@ class CausalDiffAEConfig(TaskConfig):
         super().validate()
         if sum((self.spatial_condition, self.part_maps, self.additive_mean)) > 1:
             raise ValueError("spatial_condition, part_maps, additive_mean: choose one decoder conditioning")
-        if self.condition_residual and not self.additive_mean: raise ValueError("condition_residual: only meaningful with additive_mean=True")
+        if self.condition_residual and not self.additive_mean:
+            raise ValueError("condition_residual: only meaningful with additive_mean=True")
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #877ada9b
-_ADDITIVE = dict(additive_mean=True, mean_sparsity=0.05, mechanism_input="mean")   # the scenes' decoder, smoke and quick
-_SCENE_QUICK = dict(steps=800, weak_steps=400, lr=2e-3, decoder="micro", ddim_steps=50, n_test=100, n_composition=4, n_omega=32,
-                    reversibility_models=("causal",), **_ADDITIVE)
+# the scenes' decoder, smoke and quick
+_ADDITIVE = dict(additive_mean=True, mean_sparsity=0.05, mechanism_input="mean")
+_SCENE_QUICK = dict(steps=800, weak_steps=400, lr=2e-3, decoder="micro", ddim_steps=50, n_test=100, n_composition=4,
+                    n_omega=32, reversibility_models=("causal",), **_ADDITIVE)
 CausalDiffAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalDiffAEConfig.PROFILES = {
     "smoke": dict(steps=20, weak_steps=20, batch_size=16, encoder_width=8, n_test=16, measurer_steps=60, ddim_steps=4,
                   omegas=(1.0, 2.0), n_omega=8, n_composition=2),
     "quick": dict(n_composition=8),
-    "paper": dict(steps=6000, weak_steps=6000, batch_size=64, lr=2e-4, decoder="paper", n_test=500, measurer_steps=3000,
-                  ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
+    "paper": dict(steps=6000, weak_steps=6000, batch_size=64, lr=2e-4, decoder="paper", n_test=500,
+                  measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
     "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500), "paper": dict(n=5000)},
-    "pendulum": {"smoke": dict(size=32, mode="random", n=300, **_ADDITIVE), "quick": dict(size=32, mode="grid", n=1000, **_SCENE_QUICK),
+    "pendulum": {"smoke": dict(size=32, mode="random", n=300, **_ADDITIVE),
+                 "quick": dict(size=32, mode="grid", n=1000, **_SCENE_QUICK),
                  "paper": dict(size=64, mode="grid", n=1000, spatial_condition=True)},
     "circuit": {"smoke": dict(n=300, size=32, **_ADDITIVE), "quick": dict(n=3000, size=32, **_SCENE_QUICK),
                 "paper": dict(n=10000, size=64, spatial_condition=True)}}
@@ -98,28 +107,31 @@ def load_study_task(cfg: CausalDiffAEConfig) -> CounterfactualTask:
 def build_model(cfg: CausalDiffAEConfig, task: CounterfactualTask, kind: str = "causal", device=None) -> CausalDiffAE:
     "A freshly initialised model of `kind` ('causal', 'diffae', 'label') at the config's seed."
     torch.manual_seed(cfg.seed)
-    return CausalDiffAE(task.image_shape, task.graph, kind=kind, latent_width=cfg.latent_width, mechanism=cfg.mechanism,
-                        encoder_width=cfg.encoder_width, unet=UNET_SIZES[cfg.decoder], T=cfg.T, label_sigma=cfg.label_sigma,
-                        factor_names=task.factor_names, spatial_condition=cfg.spatial_condition, part_maps=cfg.part_maps,
-                        mechanism_input=cfg.mechanism_input, additive_mean=cfg.additive_mean, mean_sparsity=cfg.mean_sparsity,
-                        mean_width=cfg.mean_width, condition_residual=cfg.condition_residual).to(get_device(device))
+    return CausalDiffAE(task.image_shape, task.graph, kind=kind, latent_width=cfg.latent_width,
+                        mechanism=cfg.mechanism, encoder_width=cfg.encoder_width, unet=UNET_SIZES[cfg.decoder],
+                        T=cfg.T, label_sigma=cfg.label_sigma, factor_names=task.factor_names,
+                        spatial_condition=cfg.spatial_condition, part_maps=cfg.part_maps,
+                        mechanism_input=cfg.mechanism_input, additive_mean=cfg.additive_mean,
+                        mean_sparsity=cfg.mean_sparsity, mean_width=cfg.mean_width,
+                        condition_residual=cfg.condition_residual).to(get_device(device))
 
 def _fit(cfg, model, task, name, steps, device, ckpt_dir, log, **kw):
     tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
-    res = train_causaldiffae(model, X, Y if model.kind != "diffae" else None, steps=steps, batch_size=cfg.batch_size, lr=cfg.lr,
-                             anneal=cfg.anneal, ema_decay=cfg.ema_decay, seed=cfg.seed, device=device, **kw)
-    if model.kind == "diffae": model.fit_probe(model.codes(X), Y)          # the direction an intervention moves the code along
+    res = train_causaldiffae(model, X, Y if model.kind != "diffae" else None, steps=steps, batch_size=cfg.batch_size,
+                             lr=cfg.lr, anneal=cfg.anneal, ema_decay=cfg.ema_decay, seed=cfg.seed, device=device, **kw)
+    if model.kind == "diffae": model.fit_probe(model.codes(X), Y)  # the direction an intervention moves the code along
     if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", task=task.name, steps=steps)
     log(f"{name}: trained {steps} steps in {res.seconds:.0f}s (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
     return res
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #21aa3683
-NAMES = {"causal": "CausalDiffAE", "diffae": "DiffAE", "label": "label-conditional", "causal_noising": "CausalDiffAE (noising)"}
+NAMES = {"causal": "CausalDiffAE", "diffae": "DiffAE", "label": "label-conditional",
+         "causal_noising": "CausalDiffAE (noising)"}
 
 def _record(cfg: CausalDiffAEConfig, device) -> dict:
     "The config as results files record it: every setting, the decoder's UNet arguments and the device."
-    return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]}, "weak_steps": cfg.weak_steps or cfg.steps,
-            "device": str(device)}
+    return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]},
+            "weak_steps": cfg.weak_steps or cfg.steps, "device": str(device)}
 
 def _compared(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):
     "CausalDiffAE and the baselines: train, then score on the setup."
@@ -130,11 +142,12 @@ def _compared(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):
         ev = evaluate(CausalDiffAEPipeline(model, "inversion", cfg.ddim_steps, 1.0, cfg.seed), setup,
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
-        entry = {"train_seconds": res.seconds, "history": res.history, "n_params": sum(p.numel() for p in model.parameters()),
-                 **ev.entry()}
+        entry = {"train_seconds": res.seconds, "history": res.history,
+                 "n_params": sum(p.numel() for p in model.parameters()), **ev.entry()}
         metrics["models"][kind], images[kind], models[kind] = entry, ev.images, model
         log(f"{kind}: " + (f"DCI-D {entry['dci']['disentanglement']:.3f}, " if "dci" in entry else "")
-            + f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, consistent {entry['consistent']}")
+            + f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, "
+              f"consistent {entry['consistent']}")
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #ec9cd94b
 _ABDUCTION_KEYS = ("effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean", "composition", "consistent")
@@ -142,7 +155,8 @@ _ABDUCTION_KEYS = ("effectiveness", "effectiveness_mean", "pixel_mae", "pixel_ma
 def _noising(cfg, setup, log, metrics, images, models):
     "CausalDiffAE again, with abduction by forward noising instead of DDIM inversion."
     ev = evaluate(CausalDiffAEPipeline(models["causal"], "noising", cfg.ddim_steps, 1.0, cfg.seed), setup,
-                  EvaluationConfig(n_composition=cfg.n_composition, reversibility=False, dci=False, n_images=min(cfg.n_images, cfg.n_test)))
+                  EvaluationConfig(n_composition=cfg.n_composition, reversibility=False, dci=False,
+                                   n_images=min(cfg.n_images, cfg.n_test)))
     images["causal_noising"] = ev.images
     inv = metrics["models"]["causal"]
     metrics["abduction"] = {"inversion": {k: inv[k] for k in _ABDUCTION_KEYS if k in inv},
@@ -154,9 +168,10 @@ def _weak(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):
     "The weakly supervised CausalDiffAE and its ω sweep (one abduction of the sweep's images serves every ω)."
     steps = cfg.weak_steps or cfg.steps
     model = build_model(cfg, task, "causal", device)
-    res = _fit(cfg, model, task, "weak", steps, device, ckpt_dir, log, labelled_fraction=cfg.weak_fraction, p_uncond=cfg.weak_p_uncond)
-    weak = {"labelled_fraction": cfg.weak_fraction, "p_uncond": cfg.weak_p_uncond, "steps": steps, "train_seconds": res.seconds,
-            "history": res.history, "dci": representation(model, task), "omega": {}}
+    res = _fit(cfg, model, task, "weak", steps, device, ckpt_dir, log, labelled_fraction=cfg.weak_fraction,
+               p_uncond=cfg.weak_p_uncond)
+    weak = {"labelled_fraction": cfg.weak_fraction, "p_uncond": cfg.weak_p_uncond, "steps": steps,
+            "train_seconds": res.seconds, "history": res.history, "dci": representation(model, task), "omega": {}}
     sub, shared, images["weak"] = setup.subset(cfg.n_omega), {}, {}
     for w in cfg.omegas:
         ev = evaluate(CausalDiffAEPipeline(model, "inversion", cfg.ddim_steps, float(w), cfg.seed, shared=shared), sub,
@@ -167,7 +182,8 @@ def _weak(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):
         + ", ".join(f"{w}: {v['effectiveness_mean']:.3f}" for w, v in weak["omega"].items()))
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #bc39736c
-def run(cfg: CausalDiffAEConfig, task: CounterfactualTask | None = None, setup=None, log=print, ckpt_dir=None) -> StudyResult:
+def run(cfg: CausalDiffAEConfig, task: CounterfactualTask | None = None, setup=None, log=print,
+        ckpt_dir=None) -> StudyResult:
     """Train CausalDiffAE and its baselines on the config's task under one budget and score them against the oracle.
     `task` and `setup` (`crl_nb.evaluation.build_setup`) may be passed in to share them with another study."""
     cfg = cfg.checked()
@@ -188,13 +204,15 @@ def _public(entry: dict) -> dict: return {k: v for k, v in entry.items() if k !=
 
 def study_record(result: StudyResult, cfg: CausalDiffAEConfig) -> dict:
     """What a run keeps of a study in `metrics.json`: every score of every model, the abduction comparison, the weakly
-    supervised model, the oracle, measurers, task and config; no loss histories. Notebooks and scripts write this one layout."""
+    supervised model, the oracle, measurers, task and config; no loss histories. Notebooks and scripts write this one
+    layout."""
     M = result.metrics
     rec = {"profile": cfg.profile, "seed": cfg.seed, "causaldiffae": _public(M["models"]["causal"]),
            **{k: _public(v) for k, v in M["models"].items() if k != "causal"}}
     if "abduction" in M: rec["abduction"] = M["abduction"]
     if "weak" in M: rec["weak"] = _public(M["weak"])
-    rec.update(oracle=M["oracle"], measurers=M["measurers"], task=M["task"], config=M["config"], benchmark_seconds=M["seconds"])
+    rec.update(oracle=M["oracle"], measurers=M["measurers"], task=M["task"], config=M["config"],
+               benchmark_seconds=M["seconds"])
     return rec
 
 def histories(result: StudyResult) -> dict:
@@ -208,11 +226,14 @@ def plot_training_curves(metrics: dict):
     "ε-MSE of every trained model and the causal model's KL terms against the step."
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-    runs = {**{k: v["history"] for k, v in metrics["models"].items()}, **({"weak": metrics["weak"]["history"]} if "weak" in metrics else {})}
+    runs = {**{k: v["history"] for k, v in metrics["models"].items()},
+            **({"weak": metrics["weak"]["history"]} if "weak" in metrics else {})}
     for name, h in runs.items(): axes[0].plot(smooth(h["mse"]), label=name)
-    axes[0].set(xlabel="step", ylabel="ε-MSE (smoothed)", yscale="log", title="denoising loss"); axes[0].legend(fontsize=8)
+    axes[0].set(xlabel="step", ylabel="ε-MSE (smoothed)", yscale="log", title="denoising loss")
+    axes[0].legend(fontsize=8)
     h = metrics["models"]["causal"]["history"]
-    axes[1].plot(smooth(h["kl_u"]), label="KL(q(u) || N(0, I))"); axes[1].plot(smooth(h["kl_z"]), label="Σ KL(q(z_i) || N(ỹ_i, σ²))")
+    axes[1].plot(smooth(h["kl_u"]), label="KL(q(u) || N(0, I))")
+    axes[1].plot(smooth(h["kl_z"]), label="Σ KL(q(z_i) || N(ỹ_i, σ²))")
     axes[1].set(xlabel="step", ylabel="nats per sample", yscale="log", title="CausalDiffAE priors")
     ax2 = axes[1].twinx(); ax2.plot(h["gamma"], "k--", lw=1, label="γ"); ax2.set_ylabel("γ")
     axes[1].legend(fontsize=8, loc="upper right")
@@ -226,8 +247,10 @@ def plot_omega_sweep(metrics: dict):
     names = metrics["task"]["factor_names"]
     fig, ax = plt.subplots(figsize=(5, 3.2))
     ax.plot(ws, [sweep[str(w)]["effectiveness_mean"] for w in ws], "ko-", label="mean of the table")
-    for name in names: ax.plot(ws, [sweep[str(w)]["effectiveness"][name][name] for w in ws], ".--", label=f"do({name}) → {name}")
+    for name in names:
+        ax.plot(ws, [sweep[str(w)]["effectiveness"][name][name] for w in ws], ".--", label=f"do({name}) → {name}")
     ax.set(xlabel="guidance scale ω", ylabel="MAE (normalised units)",
-           title=f"weak supervision: {metrics['weak']['labelled_fraction']:.0%} labels, p_uncond {metrics['weak']['p_uncond']}")
+           title=f"weak supervision: {metrics['weak']['labelled_fraction']:.0%} labels, "
+                 f"p_uncond {metrics['weak']['p_uncond']}")
     ax.legend(fontsize=7); fig.tight_layout()
     return fig

@@ -17,10 +17,10 @@ from ..counterfactuals import CounterfactualTask, composition, load_task
 from ..diffusion import ddim_sample
 from ..evaluation import EvaluationConfig, build_setup, evaluate
 from .causaldiffae import CausalDiffAEConfig
-from .config import (StudyConfig, StudyResult, fraction, numbers, one_of, optional, positive, positive_int,
-                                       non_negative_int, setting)
-from ..models.diffscm import (DiffSCM, DiffSCMPipeline, LabelSCM, RealismScorer, abduct, counterfactual, predict, save_model,
-                                   train_guide, train_score_model)
+from .config import (StudyConfig, StudyResult, fraction, numbers, one_of, optional, positive,
+                                       positive_int, non_negative_int, setting)
+from ..models.diffscm import (DiffSCM, DiffSCMPipeline, LabelSCM, RealismScorer, abduct, counterfactual, predict,
+                                   save_model, train_guide, train_score_model)
 from ..nets import UNET_DEFAULTS, UNET_SIZES, to_uint8
 
 # %% auto #0
@@ -31,8 +31,10 @@ __all__ = ['DiffSCMConfig', 'causaldiffae_config', 'build_model', 'run_mnist', '
 @dataclass(frozen=True)
 class DiffSCMConfig(StudyConfig):
     "Diff-SCM on MNIST (do(digit)) or Morpho-MNIST (do(thickness), do(intensity))."
-    n: int | None = setting(None, "Morpho-MNIST images generated, split 80/10/10", optional(positive_int), datasets=("morphomnist",))
-    steps: int = setting(1500, "training steps of the score network (and of the compared diffusion models)", positive_int)
+    n: int | None = setting(None, "Morpho-MNIST images generated, split 80/10/10", optional(positive_int),
+                            datasets=("morphomnist",))
+    steps: int = setting(1500, "training steps of the score network (and of the compared diffusion models)",
+                         positive_int)
     batch_size: int = setting(32, "images per step of the score network", positive_int)
     lr: float = setting(1e-3, "AdamW learning rate of the score network, warm-up then cosine decay", positive)
     decoder: str = setting("tiny", "UNet size, from crl_nb.nets.UNET_SIZES", one_of(*UNET_SIZES))
@@ -49,7 +51,8 @@ class DiffSCMConfig(StudyConfig):
     vae_steps: int = setting(600, "training steps of the CLD VAE", positive_int, datasets=("mnist",))
     n_ref: int = setting(50, "CLD reference images per class", positive_int, datasets=("mnist",))
     n_composition: int = setting(8, "test images of composition (and reversibility)", non_negative_int)
-    encoder_width: int = setting(32, "encoder channels of the compared CausalDiffAE and DiffAE", positive_int, datasets=("morphomnist",))
+    encoder_width: int = setting(32, "encoder channels of the compared CausalDiffAE and DiffAE", positive_int,
+                                 datasets=("morphomnist",))
     n_images: int = setting(8, "counterfactuals kept per scale for the figures", positive_int)
 
     def validate(self):
@@ -60,12 +63,14 @@ class DiffSCMConfig(StudyConfig):
 
 DiffSCMConfig.DATASETS = ("mnist", "morphomnist")
 DiffSCMConfig.PROFILES = {
-    "smoke": dict(steps=20, batch_size=16, guide_steps=20, ddim_steps=4, n_test=16, measurer_steps=60, n_composition=2),
+    "smoke": dict(steps=20, batch_size=16, guide_steps=20, ddim_steps=4, n_test=16, measurer_steps=60,
+                  n_composition=2),
     "paper": dict(lr=2e-4, n_test=500, n_composition=64)}
 DiffSCMConfig.DATASET_PROFILES = {
     "mnist": {"smoke": dict(scales=(0.0, 3.0, 10.0, 30.0), ae_steps=20, vae_steps=20, n_ref=5),
               "paper": dict(steps=30000, batch_size=128, decoder="small", guide_steps=3000, ddim_steps=100,
-                            scales=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0), measurer_steps=2000, ae_steps=1500, vae_steps=3000, n_ref=100)},
+                            scales=(0.0, 1.0, 3.0, 10.0, 30.0, 100.0), measurer_steps=2000, ae_steps=1500,
+                            vae_steps=3000, n_ref=100)},
     "morphomnist": {"smoke": dict(n=200, scales=(0.0, 10.0), encoder_width=8),
                     "quick": dict(n=2000, steps=1000, guide_steps=800, ddim_steps=20, scales=(0.0, 1.0, 3.0)),
                     "paper": dict(n=5000, steps=6000, batch_size=64, decoder="paper", guide_steps=3000, ddim_steps=50,
@@ -73,11 +78,13 @@ DiffSCMConfig.DATASET_PROFILES = {
 
 # %% ../../nbs/63_diffscm_study.ipynb #0c657572
 def causaldiffae_config(cfg: DiffSCMConfig) -> CausalDiffAEConfig:
-    """The CausalDiffAE study that Diff-SCM is compared with on Morpho-MNIST: the same data, UNet, steps, batch, learning rate and
-    test plan, with DiffAE as the only baseline (the weakly supervised variant and the noising comparison are the CausalDiffAE study's)."""
-    if cfg.dataset != "morphomnist": raise ValueError(f"dataset: the comparison runs on morphomnist, got {cfg.dataset!r}")
-    shared = ("profile", "seed", "device", "n", "steps", "batch_size", "lr", "decoder", "encoder_width", "ddim_steps", "n_test",
-              "measurer_steps", "n_composition", "n_images")
+    """The CausalDiffAE study that Diff-SCM is compared with on Morpho-MNIST: the same data, UNet, steps, batch,
+    learning rate and test plan, with DiffAE as the only baseline (the weakly supervised variant and the noising
+    comparison are the CausalDiffAE study's)."""
+    if cfg.dataset != "morphomnist":
+        raise ValueError(f"dataset: the comparison runs on morphomnist, got {cfg.dataset!r}")
+    shared = ("profile", "seed", "device", "n", "steps", "batch_size", "lr", "decoder", "encoder_width", "ddim_steps",
+              "n_test", "measurer_steps", "n_composition", "n_images")
     return CausalDiffAEConfig(dataset="morphomnist", baselines=("diffae",), weak_fraction=None, noising=False,
                               **{k: getattr(cfg, k) for k in shared}).checked()
 
@@ -93,12 +100,14 @@ def build_model(cfg: DiffSCMConfig, image_shape, guide: str, out_dim: int, targe
                    target_names=target_names).to(get_device(device))
 
 def _train_both(cfg, model, X, Y, device, ckpt_dir, name, log) -> dict:
-    rs = train_score_model(model, X, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, ema_decay=cfg.ema_decay, seed=cfg.seed,
-                           device=device)
+    rs = train_score_model(model, X, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, ema_decay=cfg.ema_decay,
+                           seed=cfg.seed, device=device)
     log(f"score model: {cfg.steps} steps in {rs.seconds:.0f}s (final ε-MSE {np.mean(rs.history['loss'][-50:]):.4f})")
     rg = train_guide(model, X, Y, steps=cfg.guide_steps, seed=cfg.seed + 1, device=device)
-    log(f"guide ({model.guide_kind}): {cfg.guide_steps} steps in {rg.seconds:.0f}s (final loss {np.mean(rg.history['loss'][-50:]):.3f})")
-    if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", steps=cfg.steps, guide_steps=cfg.guide_steps)
+    log(f"guide ({model.guide_kind}): {cfg.guide_steps} steps in {rg.seconds:.0f}s "
+        f"(final loss {np.mean(rg.history['loss'][-50:]):.3f})")
+    if ckpt_dir is not None:
+        save_model(model, Path(ckpt_dir) / f"{name}.pt", steps=cfg.steps, guide_steps=cfg.guide_steps)
     return {"score_train_seconds": rs.seconds, "guide_train_seconds": rg.seconds, "score_history": rs.history["loss"],
             "guide_history": rg.history["loss"], "n_params_score": sum(p.numel() for p in model.score.parameters()),
             "n_params_guide": sum(p.numel() for p in model.guide.parameters())}
@@ -114,7 +123,8 @@ def _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s) -> tuple[dict, np
     read = clf.predict(cf).reshape(-1)
     r = scorer.score(x, cf, y, target)
     out = {"effectiveness": float((read == target).mean()), "still_original": float((read == y).mean()),
-           **{f"{m}_mean": float(np.mean(v)) for m, v in r.items()}, **{f"{m}_median": float(np.median(v)) for m, v in r.items()},
+           **{f"{m}_mean": float(np.mean(v)) for m, v in r.items()},
+           **{f"{m}_median": float(np.median(v)) for m, v in r.items()},
            **{f"{m}_sem": float(np.std(v, ddof=1) / np.sqrt(len(v))) for m, v in r.items()},
            "l1_to_input": float(np.abs(cf.astype(float) - x.astype(float)).mean())}
     if cfg.n_composition:
@@ -133,21 +143,28 @@ def run_mnist(cfg: DiffSCMConfig, data=None, log=print, ckpt_dir=None) -> StudyR
     data = data if data is not None else load_dataset("mnist", seed=cfg.seed)
     tr, te = data._index("train"), data._index("test")
     X, Y = data.arrays["x"][tr], data.arrays["factors"][tr, 0]
-    if cfg.n_test > len(te): raise ValueError(f"n_test: the test split has {len(te)} images, asked for {cfg.n_test}")
-    metrics = {"data": {"name": data.name, "params": data.params, "n_train": len(tr), "n_test_split": len(te)}, "config": _record(cfg, device)}
+    if cfg.n_test > len(te):
+        raise ValueError(f"n_test: the test split has {len(te)} images, asked for {cfg.n_test}")
+    metrics = {"data": {"name": data.name, "params": data.params, "n_train": len(tr), "n_test_split": len(te)},
+               "config": _record(cfg, device)}
     t0 = time.perf_counter()
-    meas = dataset_predictors(data, discrete={"digit": 10}, steps=cfg.measurer_steps, seed=cfg.seed, device=device)["digit"]
+    meas = dataset_predictors(data, discrete={"digit": 10}, steps=cfg.measurer_steps, seed=cfg.seed,
+                              device=device)["digit"]
     clf = meas["model"]
-    scorer = RealismScorer.fit(X, Y, ae_steps=cfg.ae_steps, vae_steps=cfg.vae_steps, n_ref=cfg.n_ref, seed=cfg.seed, device=device)
+    scorer = RealismScorer.fit(X, Y, ae_steps=cfg.ae_steps, vae_steps=cfg.vae_steps, n_ref=cfg.n_ref, seed=cfg.seed,
+                               device=device)
     metrics["measurement"] = {"classifier": meas["score"], "seconds": time.perf_counter() - t0}
-    log(f"independent classifier: test accuracy {meas['score']['accuracy']:.3f}; realism autoencoders ready in {metrics['measurement']['seconds']:.0f}s")
+    log(f"independent classifier: test accuracy {meas['score']['accuracy']:.3f}; "
+        f"realism autoencoders ready in {metrics['measurement']['seconds']:.0f}s")
     model = build_model(cfg, (1, 28, 28), "classifier", 10, device=device)
     metrics["training"] = _train_both(cfg, model, X, Y, device, ckpt_dir, "diffscm_mnist", log)
-    metrics["guide_accuracy"] = {str(t): float((model.predict(data.arrays["x"][te], t=t) == data.arrays["factors"][te, 0]).mean())
-                                 for t in (0, cfg.T // 4, cfg.T // 2, 3 * cfg.T // 4)}
+    metrics["guide_accuracy"] = {
+        str(t): float((model.predict(data.arrays["x"][te], t=t) == data.arrays["factors"][te, 0]).mean())
+        for t in (0, cfg.T // 4, cfg.T // 2, 3 * cfg.T // 4)}
     idx = te[:cfg.n_test]; x, y = data.arrays["x"][idx], data.arrays["factors"][idx, 0]
     target = (y + as_rng(cfg.seed + 1).integers(1, 10, len(y))) % 10
-    t0 = time.perf_counter(); ab = abduct(model, x, L=cfg.L, steps=cfg.ddim_steps); metrics["abduction_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter(); ab = abduct(model, x, L=cfg.L, steps=cfg.ddim_steps)
+    metrics["abduction_seconds"] = time.perf_counter() - t0
     k = min(cfg.n_images, cfg.n_test)
     images, per_scale = {"x": x[:k], "target": target[:k]}, {}
     for s in progress(cfg.scales, desc="guidance scales"):
@@ -156,13 +173,17 @@ def run_mnist(cfg: DiffSCMConfig, data=None, log=print, ckpt_dir=None) -> StudyR
         log(f"s = {s:g}: effectiveness {e['effectiveness']:.3f}, AE error {e['ae_error_mean']:.4f}, "
             f"IM1 {e['im1_median']:.3f}, IM2 {e['im2_median']:.4f}, CLD {e['cld_mean']:.3f}")
     metrics["scales"] = per_scale
-    eff = [per_scale[str(s)]["effectiveness"] for s in cfg.scales]; ae = [per_scale[str(s)]["ae_error_mean"] for s in cfg.scales]
-    metrics["trade_off"] = {"effectiveness_nondecreasing": _monotone(eff), "ae_error_nondecreasing": _monotone(ae), "n_scales": len(cfg.scales)}
+    eff = [per_scale[str(s)]["effectiveness"] for s in cfg.scales]
+    ae = [per_scale[str(s)]["ae_error_mean"] for s in cfg.scales]
+    metrics["trade_off"] = {"effectiveness_nondecreasing": _monotone(eff), "ae_error_nondecreasing": _monotone(ae),
+                            "n_scales": len(cfg.scales)}
     if 0.0 in cfg.scales:
         rec = to_uint8(predict(model, ab, target, scale=0.0))
-        with torch.no_grad(): plain = to_uint8(ddim_sample(model.eps_fn(), model.sched, ab.x_t, timesteps=ab.timesteps))
-        metrics["reconstruction"] = {"pixel_mae_to_input": float(np.abs(rec.astype(float) - x.astype(float)).mean()),
-                                     "max_abs_vs_plain_ddim": float(np.abs(rec.astype(float) - plain.astype(float)).max())}
+        with torch.no_grad():
+            plain = to_uint8(ddim_sample(model.eps_fn(), model.sched, ab.x_t, timesteps=ab.timesteps))
+        metrics["reconstruction"] = {
+            "pixel_mae_to_input": float(np.abs(rec.astype(float) - x.astype(float)).mean()),
+            "max_abs_vs_plain_ddim": float(np.abs(rec.astype(float) - plain.astype(float)).max())}
     metrics["seconds"] = time.perf_counter() - t_all
     return StudyResult(metrics, images, {"diffscm": model, "scorer": scorer, "classifier": clf})
 
@@ -174,21 +195,24 @@ def cld_selected_scale(metrics: dict) -> str:
 def _without_histories(training: dict) -> dict: return {k: v for k, v in training.items() if not k.endswith("history")}
 
 def mnist_record(result: StudyResult, cfg: DiffSCMConfig) -> dict:
-    """What a run keeps of the MNIST study in `metrics.json`: IM1, IM2, CLD and effectiveness at the CLD-selected scale,
-    every scale's scores, the trade-off, the checks and config; no loss histories."""
+    """What a run keeps of the MNIST study in `metrics.json`: IM1, IM2, CLD and effectiveness at the CLD-selected
+    scale, every scale's scores, the trade-off, the checks and config; no loss histories."""
     M = result.metrics
     best = M["scales"][cld_selected_scale(M)]
-    return {"profile": cfg.profile, "seed": cfg.seed, "im1": best["im1_median"], "im2": best["im2_median"], "cld": best["cld_mean"],
-            "effectiveness": best["effectiveness"], "scales": M["scales"], "trade_off": M["trade_off"],
-            "reconstruction": M.get("reconstruction"), "guide_accuracy": M["guide_accuracy"], "measurement": M["measurement"],
-            "training": _without_histories(M["training"]), "config": M["config"], "data": M["data"], "benchmark_seconds": M["seconds"]}
+    return {"profile": cfg.profile, "seed": cfg.seed, "im1": best["im1_median"], "im2": best["im2_median"],
+            "cld": best["cld_mean"], "effectiveness": best["effectiveness"], "scales": M["scales"],
+            "trade_off": M["trade_off"], "reconstruction": M.get("reconstruction"),
+            "guide_accuracy": M["guide_accuracy"], "measurement": M["measurement"],
+            "training": _without_histories(M["training"]), "config": M["config"], "data": M["data"],
+            "benchmark_seconds": M["seconds"]}
 
 def mnist_histories(result: StudyResult) -> dict:
     "The score network's and the guide's loss histories."
     return {k: result.metrics["training"][k] for k in ("score_history", "guide_history")}
 
 # %% ../../nbs/63_diffscm_study.ipynb #190550ee
-def run_morpho(cfg: DiffSCMConfig, task: CounterfactualTask | None = None, setup=None, log=print, ckpt_dir=None) -> StudyResult:
+def run_morpho(cfg: DiffSCMConfig, task: CounterfactualTask | None = None, setup=None, log=print,
+               ckpt_dir=None) -> StudyResult:
     """Train Diff-SCM on Morpho-MNIST and score each guidance scale with `crl_nb.evaluation` (the CausalDiffAE study's
     predictors, images and interventions; pass that study's `task` and `setup` to share them)."""
     cfg = cfg.checked(); device, t_all = get_device(cfg.device), time.perf_counter()
@@ -224,9 +248,11 @@ def plot_scale_sweep(metrics: dict, realism: str = "ae_error_mean"):
     axes[0].plot(xs, [sc[k]["effectiveness"] for k in sc], "o-", label="effectiveness (target accuracy)")
     axes[0].plot(xs, [sc[k]["still_original"] for k in sc], "s--", label="still read as the original")
     axes[0].set_ylabel("fraction"); axes[0].legend(fontsize=7)
-    axes[1].plot(xs, [sc[k][realism] for k in sc], "o-", color="C3"); axes[1].set_ylabel("all-class AE error (lower: more realistic)")
+    axes[1].plot(xs, [sc[k][realism] for k in sc], "o-", color="C3")
+    axes[1].set_ylabel("all-class AE error (lower: more realistic)")
     axes[2].plot(xs, [sc[k]["cld_mean"] for k in sc], "o-", color="C2", label="CLD")
-    axes[2].plot(xs, [sc[k]["im1_median"] for k in sc], "s--", color="C4", label="IM1 (median)"); axes[2].legend(fontsize=7)
+    axes[2].plot(xs, [sc[k]["im1_median"] for k in sc], "s--", color="C4", label="IM1 (median)")
+    axes[2].legend(fontsize=7)
     for ax in axes: ax.set_xticks(xs); ax.set_xticklabels([f"{v:g}" for v in s]); ax.set_xlabel("guidance scale s")
     fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s", fontsize=9); fig.tight_layout()
     return fig

@@ -19,7 +19,8 @@ __all__ = ['CausalLayer', 'gaussian_kl', 'gamma_at', 'LabelledLatents']
 
 # %% ../../nbs/33a_causal_layers.ipynb #c773530c
 class CausalLayer(nn.Module):
-    "z_i = f_i(z_pa(i)) + u_i over a known DAG in topological order (`mechanism='u_sum'`: f_i(Σ_{j∈pa(i)} u_j) + u_i, the official code's form)."
+    """z_i = f_i(z_pa(i)) + u_i over a known DAG in topological order (`mechanism='u_sum'`: f_i(Σ_{j∈pa(i)} u_j) + u_i,
+    the official code's form)."""
     def __init__(self, graph, width: int, hidden: int = 64, mechanism: str = "z"):
         super().__init__()
         A = check_dag(np.asarray(graph), "graph")
@@ -28,8 +29,9 @@ class CausalLayer(nn.Module):
         self.register_buffer("graph", torch.as_tensor(A, dtype=torch.long))
         self.order = topological_order(A)
         self.parent_lists = [parents(A, i) for i in range(self.n)]
-        self.f = nn.ModuleDict({str(i): nn.Sequential(nn.Linear(width * (len(pa) if mechanism == "z" else 1), hidden), nn.SiLU(),
-                                                      nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, width))
+        self.f = nn.ModuleDict({str(i): nn.Sequential(nn.Linear(width * (len(pa) if mechanism == "z" else 1), hidden),
+                                                      nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
+                                                      nn.Linear(hidden, width))
                                 for i, pa in enumerate(self.parent_lists) if pa})
 
     def _value(self, v, B, like):
@@ -61,7 +63,7 @@ class CausalLayer(nn.Module):
             else: mech = torch.zeros_like(ub[i])
             if i in do:
                 z[i] = self._value(do[i], B, u)
-                ue[i] = z[i] - mech          # the noise that would have produced the intervened value (used by 'u_sum')
+                ue[i] = z[i] - mech  # the noise that would have produced the intervened value (used by 'u_sum')
             else:
                 z[i] = mech + ub[i]; m[i] = mech
         return torch.cat(z, 1), torch.cat(m, 1)
@@ -71,21 +73,25 @@ class CausalLayer(nn.Module):
         return self.structural(u, do)[0]
 
     def abduct(self, z) -> tuple[torch.Tensor, torch.Tensor]:
-        "(u, m): the exogenous noise that produces `z` (u_i = z_i − f_i(·), in topological order) and the mechanism outputs."
+        """(u, m): the exogenous noise that produces `z` (u_i = z_i − f_i(·), in topological order) and the mechanism
+        outputs."""
         if z.ndim != 2 or z.shape[1] != self.n * self.width:
             raise ValueError(f"z: expected shape (B, {self.n * self.width}), got {tuple(z.shape)}")
         zb = list(z.split(self.width, dim=1))
         u, m = [None] * self.n, [torch.zeros_like(zb[0]) for _ in range(self.n)]
         for i in self.order:
             pa = self.parent_lists[i]
-            if pa: m[i] = self.f[str(i)](torch.cat([zb[j] for j in pa], 1) if self.mechanism == "z" else sum(u[j] for j in pa))
+            if pa:
+                m[i] = self.f[str(i)](torch.cat([zb[j] for j in pa], 1) if self.mechanism == "z"
+                                      else sum(u[j] for j in pa))
             u[i] = zb[i] - m[i]
         return torch.cat(u, 1), torch.cat(m, 1)
 
 # %% ../../nbs/33a_causal_layers.ipynb #552d0605
 def gaussian_kl(mean, logvar, prior_mean=0.0, prior_var: float = 1.0) -> torch.Tensor:
     "KL(N(mean, e^logvar) || N(prior_mean, prior_var)) per element."
-    return 0.5 * (logvar.exp() / prior_var + (mean - prior_mean) ** 2 / prior_var - 1.0 - logvar + math.log(prior_var))
+    return 0.5 * (logvar.exp() / prior_var + (mean - prior_mean) ** 2 / prior_var - 1.0 - logvar
+                  + math.log(prior_var))
 
 def gamma_at(step: int, total: int, anneal: float) -> float:
     "γ(step) = min(1, step / (anneal·total)); anneal = 0 means γ = 1 from the start."
@@ -93,18 +99,21 @@ def gamma_at(step: int, total: int, anneal: float) -> float:
 
 # %% ../../nbs/33a_causal_layers.ipynb #a1ea7f2a
 class LabelledLatents:
-    """Mixin for models whose latent blocks are tied to labelled causal variables: labels are standardised inside the model
-    (`label_loc`, `label_scale` buffers) and `do` maps {index or name: value in the task's normalised units} to validated tensors.
-    `_setup_variables` checks and stores the image shape, the DAG and the variables' names, and registers the label buffers."""
+    """Mixin for models whose latent blocks are tied to labelled causal variables: labels are standardised inside the
+    model (`label_loc`, `label_scale` buffers) and `do` maps {index or name: value in the task's normalised units} to
+    validated tensors. `_setup_variables` checks and stores the image shape, the DAG and the variables' names, and
+    registers the label buffers."""
     def _setup_variables(self, image_shape, graph, factor_names=None) -> tuple[int, int, np.ndarray]:
-        "Check (C, H, H) images and an acyclic `graph`; set `n`, `factor_names`, `image_shape` and the buffers; returns (C, H, A)."
+        """Check (C, H, H) images and an acyclic `graph`; set `n`, `factor_names`, `image_shape` and the buffers;
+        returns (C, H, A)."""
         if len(image_shape) != 3 or image_shape[1] != image_shape[2]:
             raise ValueError(f"image_shape: expected (C, H, H) with square images, got {tuple(image_shape)}")
         C, H, _ = (int(s) for s in image_shape)
         A = check_dag(np.asarray(graph), "graph")
         self.n, self.image_shape = len(A), (C, H, H)
         self.factor_names = list(factor_names) if factor_names is not None else [f"z{i}" for i in range(self.n)]
-        if len(self.factor_names) != self.n: raise ValueError(f"factor_names: expected {self.n} names, got {len(self.factor_names)}")
+        if len(self.factor_names) != self.n:
+            raise ValueError(f"factor_names: expected {self.n} names, got {len(self.factor_names)}")
         self.register_buffer("graph", torch.as_tensor(A, dtype=torch.long))
         self.register_buffer("label_loc", torch.zeros(self.n)); self.register_buffer("label_scale", torch.ones(self.n))
         return C, H, A
@@ -115,14 +124,16 @@ class LabelledLatents:
     def labels(self, y, B: int) -> torch.Tensor:
         "Validated (B, n) normalised labels on the model's device."
         y = torch.as_tensor(y, dtype=torch.float32, device=self.device)
-        if y.shape != (B, self.n): raise ValueError(f"y: expected normalised labels of shape ({B}, {self.n}), got {tuple(y.shape)}")
+        if y.shape != (B, self.n):
+            raise ValueError(f"y: expected normalised labels of shape ({B}, {self.n}), got {tuple(y.shape)}")
         if not torch.isfinite(y).all(): raise ValueError("y: contains NaN or infinite values")
         return y
 
     def set_label_scale(self, y) -> "LabelledLatents":
         "Standardise labels inside the model: ỹ ↦ (ỹ − mean) / std per variable, from (labelled) training labels `y`."
         y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
-        if y.ndim != 2 or y.shape[1] != self.n or len(y) < 2: raise ValueError(f"y: expected labels of shape (N >= 2, {self.n}), got {tuple(y.shape)}")
+        if y.ndim != 2 or y.shape[1] != self.n or len(y) < 2:
+            raise ValueError(f"y: expected labels of shape (N >= 2, {self.n}), got {tuple(y.shape)}")
         self.label_loc.copy_(y.mean(0).float()); self.label_scale.copy_(y.std(0).clamp(min=1e-6).float())
         return self
 
@@ -135,10 +146,13 @@ class LabelledLatents:
         out = {}
         for k, v in dict(do or {}).items():
             if isinstance(k, str):
-                if k not in self.factor_names: raise ValueError(f"do: unknown variable {k!r}; variables are {self.factor_names}")
+                if k not in self.factor_names:
+                    raise ValueError(f"do: unknown variable {k!r}; variables are {self.factor_names}")
                 k = self.factor_names.index(k)
-            if not isinstance(k, (int, np.integer)) or not 0 <= k < self.n: raise ValueError(f"do: unknown variable {k!r}")
+            if not isinstance(k, (int, np.integer)) or not 0 <= k < self.n:
+                raise ValueError(f"do: unknown variable {k!r}")
             v = torch.as_tensor(v, dtype=torch.float32)
-            if not torch.isfinite(v).all(): raise ValueError(f"do: value of variable {k} contains NaN or infinite values")
+            if not torch.isfinite(v).all():
+                raise ValueError(f"do: value of variable {k} contains NaN or infinite values")
             out[int(k)] = v
         return out

@@ -26,7 +26,8 @@ __all__ = ['VARIANTS', 'DECODER_KINDS', 'to_unit', 'LinearSCMLayer', 'FlowLayer'
 
 # %% ../../nbs/36_causal_vae.ipynb #0a929908
 def to_unit(x, shape: tuple, name: str = "x") -> torch.Tensor:
-    "uint8 images -> float in [0, 1]; float images are taken to be in [0, 1]. Checks (B, C, H, W) against `shape` and finiteness."
+    """uint8 images -> float in [0, 1]; float images are taken to be in [0, 1]. Checks (B, C, H, W) against `shape` and
+    finiteness."""
     x = torch.as_tensor(x)
     if x.ndim != 4 or tuple(x.shape[1:]) != tuple(shape):
         raise ValueError(f"{name}: expected images of shape (B, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
@@ -53,20 +54,23 @@ def _apply_do(z: torch.Tensor, do: dict, n: int, k: int) -> torch.Tensor:
     return zb.reshape(len(z), -1)
 
 class LinearSCMLayer(nn.Module):
-    "CausalVAE's causal layer: z = (I − Aᵀ)⁻¹ε with a learned A, and the mask layer z_i = g_i(A_{:,i} ∘ z) + ε_i for generation and do()."
+    """CausalVAE's causal layer: z = (I − Aᵀ)⁻¹ε with a learned A, and the mask layer z_i = g_i(A_{:,i} ∘ z) + ε_i for
+    generation and do()."""
     def __init__(self, n: int, width: int, hidden: int = 64):
         super().__init__()
         self.n, self.width = check_int(n, "n"), check_int(width, "width")
         self.A = nn.Parameter(torch.zeros(n, n))
         self.register_buffer("offdiag", 1 - torch.eye(n))
-        self.g = nn.ModuleList([nn.Sequential(nn.Linear(n * width, hidden), nn.SiLU(), nn.Linear(hidden, width)) for _ in range(n)])
+        self.g = nn.ModuleList([nn.Sequential(nn.Linear(n * width, hidden), nn.SiLU(), nn.Linear(hidden, width))
+                                for _ in range(n)])
 
     @property
     def adjacency(self) -> torch.Tensor:
         "The weighted adjacency A (zero diagonal); A[j, i] is the weight of edge j -> i."
         return self.A * self.offdiag
 
-    def mixing(self) -> torch.Tensor: return torch.linalg.inv(torch.eye(self.n, device=self.A.device) - self.adjacency.T)
+    def mixing(self) -> torch.Tensor:
+        return torch.linalg.inv(torch.eye(self.n, device=self.A.device) - self.adjacency.T)
 
     def linear(self, eps) -> torch.Tensor:
         "z = (I − Aᵀ)⁻¹ ε, block by block."
@@ -75,7 +79,8 @@ class LinearSCMLayer(nn.Module):
     def mask(self, z) -> torch.Tensor:
         "g_i(A_{:,i} ∘ z) for every i: (B, n·width), the nonlinear mechanism outputs."
         zb, A = _blocks(z, self.n, self.width), self.adjacency
-        return torch.stack([self.g[i]((A[:, i][None, :, None] * zb).reshape(len(z), -1)) for i in range(self.n)], 1).reshape(len(z), -1)
+        return torch.stack([self.g[i]((A[:, i][None, :, None] * zb).reshape(len(z), -1)) for i in range(self.n)],
+                           1).reshape(len(z), -1)
 
     def forward(self, eps, do=None) -> torch.Tensor:
         "Latents after `do` {index: value}: the linear solution, intervened, then n passes of the mask layer."
@@ -100,19 +105,21 @@ class LinearSCMLayer(nn.Module):
 
 # %% ../../nbs/36_causal_vae.ipynb #660bb16b
 class FlowLayer(nn.Module):
-    """ICM-VAE's causal layer: z_i = h_i(ε_i; z_pa(i)), a conditional element-wise flow per variable over the known DAG.
-    flow='sinh_arcsinh': h(ε) = μ + e^s·sinh(b·asinh(ε) − a); flow='affine': h(ε) = μ + e^s·ε; (μ, s, a, log b) from an MLP of z_pa(i)."""
+    """ICM-VAE's causal layer: z_i = h_i(ε_i; z_pa(i)), a conditional element-wise flow per variable over the known
+    DAG. flow='sinh_arcsinh': h(ε) = μ + e^s·sinh(b·asinh(ε) − a); flow='affine': h(ε) = μ + e^s·ε; (μ, s, a, log b)
+    from an MLP of z_pa(i)."""
     def __init__(self, graph, width: int, hidden: int = 64, flow: str = "sinh_arcsinh"):
         super().__init__()
         A = check_dag(np.asarray(graph), "graph")
-        self.n, self.width, self.flow = len(A), check_int(width, "width"), check_option(flow, "flow", ["sinh_arcsinh", "affine"])
+        self.n, self.width, self.flow = (len(A), check_int(width, "width"),
+                                         check_option(flow, "flow", ["sinh_arcsinh", "affine"]))
         self.order = topological_order(A); self.parent_lists = [parents(A, i) for i in range(self.n)]
         self.n_par = 4 if flow == "sinh_arcsinh" else 2
         self.cond, self.root = nn.ModuleDict(), nn.ParameterDict()
         for i, pa in enumerate(self.parent_lists):
             if pa:
-                net = nn.Sequential(nn.Linear(width * len(pa), hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(),
-                                    nn.Linear(hidden, self.n_par * width))
+                net = nn.Sequential(nn.Linear(width * len(pa), hidden), nn.SiLU(), nn.Linear(hidden, hidden),
+                                    nn.SiLU(), nn.Linear(hidden, self.n_par * width))
                 nn.init.zeros_(net[-1].weight); nn.init.zeros_(net[-1].bias)
                 self.cond[str(i)] = net
             else: self.root[str(i)] = nn.Parameter(torch.zeros(self.n_par * width))
@@ -142,17 +149,21 @@ class FlowLayer(nn.Module):
 
     def forward(self, eps, do=None) -> torch.Tensor:
         "Latents z (B, n·width) from exogenous ε, with interventions `do` {index: value} applied in topological order."
-        if eps.ndim != 2 or eps.shape[1] != self.n * self.width: raise ValueError(f"eps: expected shape (B, {self.n * self.width}), got {tuple(eps.shape)}")
+        if eps.ndim != 2 or eps.shape[1] != self.n * self.width:
+            raise ValueError(f"eps: expected shape (B, {self.n * self.width}), got {tuple(eps.shape)}")
         do = do or {}; B = len(eps)
         eb, zs = list(eps.split(self.width, 1)), [None] * self.n
         for i in self.order:
-            zs[i] = _block_value(do[i], B, self.width, eps) if i in do else self.transform(eb[i], *self.params(i, zs, B))
+            zs[i] = (_block_value(do[i], B, self.width, eps) if i in do
+                     else self.transform(eb[i], *self.params(i, zs, B)))
         return torch.cat(zs, 1)
 
     def abduct(self, z, parents=None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(ε, log|det ∂ε/∂z|): the exogenous noise that produces z, and the log-Jacobian (triangular in topological order).
-        `parents`: take the conditioners' inputs from these latents instead of `z` (the loss uses the posterior means)."""
-        if z.ndim != 2 or z.shape[1] != self.n * self.width: raise ValueError(f"z: expected shape (B, {self.n * self.width}), got {tuple(z.shape)}")
+        """(ε, log|det ∂ε/∂z|): the exogenous noise that produces z, and the log-Jacobian (triangular in topological
+        order). `parents`: take the conditioners' inputs from these latents instead of `z` (the loss uses the posterior
+        means)."""
+        if z.ndim != 2 or z.shape[1] != self.n * self.width:
+            raise ValueError(f"z: expected shape (B, {self.n * self.width}), got {tuple(z.shape)}")
         B = len(z); zs = list(z.split(self.width, 1))
         ps = zs if parents is None else list(parents.split(self.width, 1))
         eps, logdet = [None] * self.n, torch.zeros(B, device=z.device, dtype=z.dtype)
@@ -165,25 +176,30 @@ VARIANTS = {"causalvae": "CausalVAE", "scmvae": "SCM-VAE", "icmvae": "ICM-VAE"}
 DECODER_KINDS = ("joint", "additive")
 
 class CausalVAE(LabelledLatents, nn.Module):
-    """A VAE whose latent is a structural causal model over labelled variables: `variant` 'causalvae' (learned linear SCM + mask
-    layer, Yang et al.), 'scmvae' (known graph, additive-noise neural mechanisms) or 'icmvae' (known graph, flow mechanisms)."""
-    def __init__(self, image_shape, graph, variant: str = "scmvae", latent_width: int = 4, hidden: int = 64, encoder_width: int = 32,
-                 decoder: str = "joint", decoder_width: int = 32, label_sigma: float = 0.1, flow: str = "sinh_arcsinh",
-                 dag_weight: float = 1.0, label_scm_weight: float = 10.0, sparsity: float = 0.0, mechanism_input: str = "mean",
-                 factor_names=None):
+    """A VAE whose latent is a structural causal model over labelled variables: `variant` 'causalvae' (learned linear
+    SCM + mask layer, Yang et al.), 'scmvae' (known graph, additive-noise neural mechanisms) or 'icmvae' (known graph,
+    flow mechanisms)."""
+    def __init__(self, image_shape, graph, variant: str = "scmvae", latent_width: int = 4, hidden: int = 64,
+                 encoder_width: int = 32, decoder: str = "joint", decoder_width: int = 32, label_sigma: float = 0.1,
+                 flow: str = "sinh_arcsinh", dag_weight: float = 1.0, label_scm_weight: float = 10.0,
+                 sparsity: float = 0.0, mechanism_input: str = "mean", factor_names=None):
         super().__init__()
         self.variant = check_option(variant, "variant", list(VARIANTS))
         self.decoder_kind = check_option(decoder, "decoder", list(DECODER_KINDS))
         C, H, A = self._setup_variables(image_shape, graph, factor_names)
         self.width = check_int(latent_width, "latent_width"); self.latent_dim = self.n * self.width
         self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
-        self.dag_weight, self.label_scm_weight = check_number(dag_weight, "dag_weight"), check_number(label_scm_weight, "label_scm_weight")
+        self.dag_weight, self.label_scm_weight = (check_number(dag_weight, "dag_weight"),
+                                                  check_number(label_scm_weight, "label_scm_weight"))
         self.sparsity = check_number(sparsity, "sparsity")
         self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["mean", "sample"])
-        if sparsity > 0 and decoder != "additive": raise ValueError("sparsity: the part-variation penalty needs decoder='additive'")
-        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), variant=variant, latent_width=latent_width, hidden=hidden,
-                           encoder_width=encoder_width, decoder=decoder, decoder_width=decoder_width, label_sigma=label_sigma, flow=flow,
-                           dag_weight=dag_weight, label_scm_weight=label_scm_weight, sparsity=sparsity, mechanism_input=mechanism_input, factor_names=self.factor_names)
+        if sparsity > 0 and decoder != "additive":
+            raise ValueError("sparsity: the part-variation penalty needs decoder='additive'")
+        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), variant=variant,
+                           latent_width=latent_width, hidden=hidden, encoder_width=encoder_width, decoder=decoder,
+                           decoder_width=decoder_width, label_sigma=label_sigma, flow=flow, dag_weight=dag_weight,
+                           label_scm_weight=label_scm_weight, sparsity=sparsity, mechanism_input=mechanism_input,
+                           factor_names=self.factor_names)
         self.encoder = ConvEncoder(C, H, 2 * self.latent_dim, width=encoder_width)
         self.decoder = (ConvDecoder(self.latent_dim, C, H, width=decoder_width) if decoder == "joint"
                         else AdditiveDecoder(self.n, self.width, C, H, decoder_width))
@@ -192,8 +208,9 @@ class CausalVAE(LabelledLatents, nn.Module):
         else: self.layer = FlowLayer(A, self.width, hidden, flow)
 
     def __repr__(self):
-        return (f"CausalVAE(variant={self.variant!r} [{VARIANTS[self.variant]}], image={self.image_shape}, n={self.n}, "
-                f"latent_dim={self.latent_dim}, decoder={self.decoder_kind!r}, params={sum(p.numel() for p in self.parameters()):,})")
+        return (f"CausalVAE(variant={self.variant!r} [{VARIANTS[self.variant]}], image={self.image_shape}, "
+                f"n={self.n}, latent_dim={self.latent_dim}, decoder={self.decoder_kind!r}, "
+                f"params={sum(p.numel() for p in self.parameters()):,})")
 
     def images(self, x) -> torch.Tensor: return to_unit(x, self.image_shape).to(self.device)
 
@@ -203,7 +220,8 @@ class CausalVAE(LabelledLatents, nn.Module):
         return mu, logvar.clamp(-12, 6)
 
     def posterior_z(self, mu, logvar) -> tuple[torch.Tensor, torch.Tensor]:
-        "Mean and log-variance of q(z | x) per dimension; for CausalVAE the linear SCM's image of q(ε | x): M μ and (M∘M) s²."
+        """Mean and log-variance of q(z | x) per dimension; for CausalVAE the linear SCM's image of q(ε | x): M μ and
+        (M∘M) s²."""
         if self.variant != "causalvae": return mu, logvar
         M = self.layer.mixing()
         var = torch.einsum("ij,bjk->bik", M * M, _blocks(logvar.exp(), self.n, self.width)).reshape(len(mu), -1)
@@ -234,7 +252,8 @@ class CausalVAE(LabelledLatents, nn.Module):
     def codes(self, x, batch_size: int = 256) -> np.ndarray:
         "Posterior means of z as NumPy (N, n·width), in batches."
         self.eval()
-        with torch.no_grad(): return torch.cat([self.latents(x[i:i + batch_size]).cpu() for i in range(0, len(x), batch_size)]).numpy()
+        with torch.no_grad():
+            return torch.cat([self.latents(x[i:i + batch_size]).cpu() for i in range(0, len(x), batch_size)]).numpy()
 
     def loss(self, x, y, gamma: float = 1.0, generator=None) -> tuple[torch.Tensor, dict]:
         "Negative ELBO with the label-informed causal prior (and CausalVAE's extra terms); returns (loss, parts)."
@@ -268,21 +287,25 @@ class CausalVAE(LabelledLatents, nn.Module):
                 kl_exo = (log_q - log_p).mean()
         if self.sparsity > 0:
             maps = self.decoder.components(zin); logits = sum(maps)
-            l_sparse = variation_l1(maps); extra = extra + self.sparsity * l_sparse; parts["sparsity"] = l_sparse.item()
+            l_sparse = variation_l1(maps)
+            extra = extra + self.sparsity * l_sparse; parts["sparsity"] = l_sparse.item()
         else: logits = self.decode(zin)
         rec = F.binary_cross_entropy_with_logits(logits, x01, reduction="none").flatten(1).sum(1).mean()
         parts.update(rec=rec.item(), kl_exo=kl_exo.item(), kl_label=kl_label.item())
         return rec + gamma * (kl_exo + kl_label) + extra, parts
 
 # %% ../../nbs/36_causal_vae.ipynb #72fbfa1c
-def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int = 64, lr: float = 1e-3, anneal: float = 0.25,
-                     ema_decay: float | None = None, seed: int = 0, device=None, ckpt_dir=None) -> dict:
+def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int = 64, lr: float = 1e-3,
+                     anneal: float = 0.25, ema_decay: float | None = None, seed: int = 0, device=None,
+                     ckpt_dir=None) -> dict:
     "Train on uint8 images `x` (N, C, H, W) and normalised labels `y` (N, n); returns the history with `seconds`."
     x = torch.as_tensor(x)
     if x.ndim != 4 or tuple(x.shape[1:]) != model.image_shape:
-        raise ValueError(f"x: expected images of shape (N, {', '.join(map(str, model.image_shape))}), got {tuple(x.shape)}")
+        raise ValueError(f"x: expected images of shape (N, {', '.join(map(str, model.image_shape))}), "
+                         f"got {tuple(x.shape)}")
     y = torch.as_tensor(np.asarray(y), dtype=torch.float32)
-    if y.shape != (len(x), model.n): raise ValueError(f"y: expected normalised labels of shape ({len(x)}, {model.n}), got {tuple(y.shape)}")
+    if y.shape != (len(x), model.n):
+        raise ValueError(f"y: expected normalised labels of shape ({len(x)}, {model.n}), got {tuple(y.shape)}")
     if not torch.isfinite(y).all(): raise ValueError("y: contains NaN or infinite values")
     if not 0 <= anneal <= 1: raise ValueError(f"anneal: must lie in [0, 1], got {anneal}")
     model.set_label_scale(y)
@@ -295,8 +318,9 @@ def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int 
         log["gamma"].append(g)
         return loss
 
-    trainer = Trainer(model, loss_fn, (x, y), batch_size=batch_size, lr=lr, max_steps=steps, ema_decay=ema_decay, seed=seed, device=device,
-                      ckpt_dir=ckpt_dir, lr_schedule="cosine", warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1)
+    trainer = Trainer(model, loss_fn, (x, y), batch_size=batch_size, lr=lr, max_steps=steps, ema_decay=ema_decay,
+                      seed=seed, device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine",
+                      warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1)
     holder["trainer"] = trainer
     t0 = time.perf_counter()
     hist = trainer.fit()
@@ -325,7 +349,8 @@ def load_model(path, device=None) -> CausalVAE:
 
 # %% ../../nbs/36_causal_vae.ipynb #c82c080a
 def _counterfactual_method(self, x, do=None, y=None) -> np.ndarray:
-    "The interface of `crl_nb.evaluation`: counterfactual uint8 images of `x` under `do` (`y` is not needed: z carries the factual values)."
+    """The interface of `crl_nb.evaluation`: counterfactual uint8 images of `x` under `do` (`y` is not needed: z
+    carries the factual values)."""
     return counterfactual(self, x, do)
 
 CausalVAE.counterfactual = _counterfactual_method
@@ -333,7 +358,8 @@ CausalVAE.counterfactual = _counterfactual_method
 # %% ../../nbs/36_causal_vae.ipynb #1a41f50b
 @torch.no_grad()
 def mechanism_predictions(model: CausalVAE, eps: torch.Tensor, z_new: torch.Tensor) -> torch.Tensor:
-    "ẑ_i = h_i(ε_i; z_new,pa(i)) for every i: each mechanism evaluated on its own noise and the given parents (n passes, one per variable)."
+    """ẑ_i = h_i(ε_i; z_new,pa(i)) for every i: each mechanism evaluated on its own noise and the given parents (n
+    passes, one per variable)."""
     k = model.width; out = torch.empty_like(z_new)
     for i in range(model.n):
         do = {j: z_new[:, j * k:(j + 1) * k] for j in range(model.n) if j != i}
@@ -342,7 +368,8 @@ def mechanism_predictions(model: CausalVAE, eps: torch.Tensor, z_new: torch.Tens
 
 @torch.no_grad()
 def mechanism_check(model: CausalVAE, task, plan: dict, oracles: dict, n_images: int | None = None) -> dict:
-    "The ICM check on a task's oracle: factual vs truly intervened latents, and the mechanisms' predictions, scored by `mechanism_invariance`."
+    """The ICM check on a task's oracle: factual vs truly intervened latents, and the mechanisms' predictions, scored
+    by `mechanism_invariance`."""
     from crl_nb.metrics import mechanism_invariance
     idx = plan["idx"] if n_images is None else plan["idx"][:n_images]
     k = len(idx)

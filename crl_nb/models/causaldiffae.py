@@ -20,8 +20,8 @@ from ..core import (check_int, check_number, check_option, CheckpointError, cont
 from ..diffusion import cfg_eps, ddim_invert, ddim_sample, ddim_timesteps, make_schedule, model_eps
 from ..graphs import check_dag, parents, topological_order
 from .causal_layers import CausalLayer, LabelledLatents, gamma_at, gaussian_kl
-from ..nets import (AdditiveDecoder, Conditioned, ConvEncoder, UNET_DEFAULTS, UNet, coordinate_maps, to_model_space,
-                        to_uint8, unet_config, variation_l1)
+from ..nets import (AdditiveDecoder, Conditioned, ConvEncoder, UNET_DEFAULTS, UNet, coordinate_maps,
+                        to_model_space, to_uint8, unet_config, variation_l1)
 from ..train import Trainer
 
 # %% auto #0
@@ -32,16 +32,19 @@ __all__ = ['KINDS', 'SpatialConditionDecoder', 'PartMapDecoder', 'AdditiveMeanDe
 # %% ../../nbs/34_causaldiffae.ipynb #5a062e5d
 def _batch_size(cond, cond_mask, B: int | None) -> int:
     "The batch size of a decoder call: `B` if given, else the condition's or the mask's length, else 1."
-    return B if B is not None else len(cond) if cond is not None else len(cond_mask) if cond_mask is not None else 1
+    return (B if B is not None else len(cond) if cond is not None
+            else len(cond_mask) if cond_mask is not None else 1)
 
 class SpatialConditionDecoder(nn.Module):
-    """A conditional UNet that also sees its condition as image channels: the (resolved) condition tiled over the image and two
-    coordinate maps are concatenated to x_t, besides the usual embedding path. Positions (a pendulum's ball, a shadow) are then
-    a local function of the input rather than something to be routed through per-channel scale and shift."""
+    """A conditional UNet that also sees its condition as image channels: the (resolved) condition tiled over the image
+    and two coordinate maps are concatenated to x_t, besides the usual embedding path. Positions (a pendulum's ball, a
+    shadow) are then a local function of the input rather than something to be routed through per-channel scale and
+    shift."""
     def __init__(self, in_channels: int, cond_dim: int, image_size: int, **unet_kw):
         super().__init__()
         self.in_channels, self.cond_dim, self.image_size = in_channels, cond_dim, image_size
-        self.unet = UNet(in_channels + cond_dim + 2, cond_dim=cond_dim, image_size=image_size, out_channels=in_channels, **unet_kw)
+        self.unet = UNet(in_channels + cond_dim + 2, cond_dim=cond_dim, image_size=image_size,
+                         out_channels=in_channels, **unet_kw)
         self.register_buffer("coords", coordinate_maps(image_size), persistent=False)
 
     @property
@@ -50,16 +53,19 @@ class SpatialConditionDecoder(nn.Module):
     def forward(self, x, t, cond=None, cond_mask=None):
         B, _, H, W = x.shape
         c = self.unet.resolve_cond(cond, cond_mask, B)
-        extra = torch.cat([c[:, :, None, None].expand(B, self.cond_dim, H, W), self.coords.expand(B, 2, H, W).to(x.dtype)], 1)
+        extra = torch.cat([c[:, :, None, None].expand(B, self.cond_dim, H, W),
+                           self.coords.expand(B, 2, H, W).to(x.dtype)], 1)
         return self.unet(torch.cat([x, extra.to(x.dtype)], 1), t, cond=c)
 
 class _PartMap(nn.Module):
-    "One variable's latent block -> a few feature maps at image size (Linear to 4×4, then upsample + conv twice to H/2 and H)."
+    """One variable's latent block -> a few feature maps at image size (Linear to 4×4, then upsample + conv twice to
+    H/2 and H)."""
     def __init__(self, width: int, image_size: int, channels: int, hidden: int = 16):
         super().__init__()
         self.sizes = [(image_size + 3) // 4, (image_size + 1) // 2, image_size]
         self.inp = nn.Sequential(nn.Linear(width, 2 * hidden * 16), nn.SiLU(), nn.Unflatten(1, (2 * hidden, 4, 4)))
-        self.convs = nn.ModuleList([nn.Conv2d(2 * hidden, hidden, 3, padding=1), nn.Conv2d(hidden, hidden, 3, padding=1),
+        self.convs = nn.ModuleList([nn.Conv2d(2 * hidden, hidden, 3, padding=1),
+                                    nn.Conv2d(hidden, hidden, 3, padding=1),
                                     nn.Conv2d(hidden, channels, 3, padding=1)])
     def forward(self, z):
         h = self.inp(z)
@@ -69,20 +75,24 @@ class _PartMap(nn.Module):
         return h
 
 class PartMapDecoder(Conditioned):
-    """A UNet that sees its condition only as per-variable part maps: block i of the condition (width `width`) is drawn by its own
-    small generator g_i into `map_channels` feature maps; the n·map_channels maps and two coordinate maps are concatenated to x_t.
-    The timestep embedding carries no condition, so changing one block changes only that block's maps at the UNet's input.
-    The learned null condition and its masking are `crl_nb.nets.Conditioned`'s (`resolve_cond`)."""
+    """A UNet that sees its condition only as per-variable part maps: block i of the condition (width `width`) is drawn
+    by its own small generator g_i into `map_channels` feature maps; the n·map_channels maps and two coordinate maps
+    are concatenated to x_t. The timestep embedding carries no condition, so changing one block changes only that
+    block's maps at the UNet's input. The learned null condition and its masking are `crl_nb.nets.Conditioned`'s
+    (`resolve_cond`)."""
     def __init__(self, in_channels: int, n: int, width: int, image_size: int, map_channels: int = 2, **unet_kw):
         super().__init__()
-        self.in_channels, self.n, self.width, self.cond_dim, self.image_size = in_channels, n, width, n * width, image_size
+        self.in_channels, self.n, self.width, self.cond_dim, self.image_size = (
+            in_channels, n, width, n * width, image_size)
         self.parts = nn.ModuleList([_PartMap(width, image_size, map_channels) for _ in range(n)])
-        self.unet = UNet(in_channels + n * map_channels + 2, cond_dim=0, image_size=image_size, out_channels=in_channels, **unet_kw)
-        self.null_cond = nn.Parameter(torch.zeros(self.cond_dim))        # classifier-free guidance's learned null condition
+        self.unet = UNet(in_channels + n * map_channels + 2, cond_dim=0, image_size=image_size,
+                         out_channels=in_channels, **unet_kw)
+        self.null_cond = nn.Parameter(torch.zeros(self.cond_dim))  # classifier-free guidance's learned null condition
         self.register_buffer("coords", coordinate_maps(image_size), persistent=False)
 
     def maps(self, cond, cond_mask=None, B: int | None = None) -> torch.Tensor:
-        "(B, n·map_channels, H, W): the part maps of `cond` (the null condition where `cond_mask` is False or `cond` is None)."
+        """(B, n·map_channels, H, W): the part maps of `cond` (the null condition where `cond_mask` is False or `cond`
+        is None)."""
         B = _batch_size(cond, cond_mask, B)
         c = self.resolve_cond(cond, cond_mask, B)
         return torch.cat([g(ci) for g, ci in zip(self.parts, c.split(self.width, dim=1))], 1)
@@ -94,20 +104,24 @@ class PartMapDecoder(Conditioned):
 
 # %% ../../nbs/34_causaldiffae.ipynb #47a7cfdd
 class AdditiveMeanDecoder(Conditioned):
-    """Diffusion of the residual about an additive per-variable mean image. Block i of the condition is drawn by its own small
-    `ConvDecoder` D_i, and the mean image is μ(c) = tanh(½ Σ_i D_i(c_i)) in model space (the sigmoid of the summed logits, on
-    [−1, 1]). The UNet models the residual x₀ − μ(c). By default it is unconditional, so the residual plays the part of the
-    image's exogenous noise; `condition_residual=True` lets it also see μ(c) (computed with the mean decoder's weights detached)
-    and two coordinate maps as input channels. The null condition and its masking are `Conditioned`'s."""
-    def __init__(self, in_channels: int, n: int, width: int, image_size: int, mean_width: int = 8, condition_residual: bool = False,
-                 **unet_kw):
+    """Diffusion of the residual about an additive per-variable mean image. Block i of the condition is drawn by its
+    own small `ConvDecoder` D_i, and the mean image is μ(c) = tanh(½ Σ_i D_i(c_i)) in model space (the sigmoid of the
+    summed logits, on [−1, 1]). The UNet models the residual x₀ − μ(c). By default it is unconditional, so the residual
+    plays the part of the image's exogenous noise; `condition_residual=True` lets it also see μ(c) (computed with the
+    mean decoder's weights detached) and two coordinate maps as input channels. The null condition and its masking are
+    `Conditioned`'s."""
+    def __init__(self, in_channels: int, n: int, width: int, image_size: int, mean_width: int = 8,
+                 condition_residual: bool = False, **unet_kw):
         super().__init__()
-        self.in_channels, self.n, self.width, self.cond_dim, self.image_size = in_channels, n, width, n * width, image_size
+        self.in_channels, self.n, self.width, self.cond_dim, self.image_size = (
+            in_channels, n, width, n * width, image_size)
         self.condition_residual = bool(condition_residual)
-        self.mean_decoder = AdditiveDecoder(n, width, in_channels, image_size, decoder_width=check_int(mean_width, "mean_width"))
-        self.unet = UNet((2 * in_channels + 2) if condition_residual else in_channels, cond_dim=0, image_size=image_size,
-                         out_channels=in_channels, **unet_kw)
-        self.null_cond = nn.Parameter(torch.zeros(self.cond_dim))        # the learned null condition (condition dropout, guidance)
+        self.mean_decoder = AdditiveDecoder(n, width, in_channels, image_size,
+                                            decoder_width=check_int(mean_width, "mean_width"))
+        self.unet = UNet((2 * in_channels + 2) if condition_residual else in_channels, cond_dim=0,
+                         image_size=image_size, out_channels=in_channels, **unet_kw)
+        # the learned null condition (condition dropout, guidance)
+        self.null_cond = nn.Parameter(torch.zeros(self.cond_dim))
         self.register_buffer("coords", coordinate_maps(image_size), persistent=False)
 
     def logits(self, cond=None, cond_mask=None, B: int | None = None, frozen: bool = False) -> torch.Tensor:
@@ -115,11 +129,13 @@ class AdditiveMeanDecoder(Conditioned):
         B = _batch_size(cond, cond_mask, B)
         c = self.resolve_cond(cond, cond_mask, B)
         if not frozen: return self.mean_decoder(c)
-        return torch.func.functional_call(self.mean_decoder, {k: v.detach() for k, v in self.mean_decoder.named_parameters()}, (c,))
+        return torch.func.functional_call(self.mean_decoder,
+                                          {k: v.detach() for k, v in self.mean_decoder.named_parameters()}, (c,))
 
-    def mean(self, cond=None, cond_mask=None, B: int | None = None, frozen: bool = False, omega: float = 1.0) -> torch.Tensor:
-        """(B, C, H, W): μ of the resolved condition. ω ≠ 1 guides the mean as classifier-free guidance guides a noise prediction:
-        logits L(∅) + ω·(L(c) − L(∅))."""
+    def mean(self, cond=None, cond_mask=None, B: int | None = None, frozen: bool = False,
+             omega: float = 1.0) -> torch.Tensor:
+        """(B, C, H, W): μ of the resolved condition. ω ≠ 1 guides the mean as classifier-free guidance guides a noise
+        prediction: logits L(∅) + ω·(L(c) − L(∅))."""
         L = self.logits(cond, cond_mask, B, frozen)
         if omega != 1.0:
             L0 = self.logits(None, B=len(L), frozen=frozen)
@@ -140,9 +156,10 @@ class CausalDiffAE(LabelledLatents, nn.Module):
     `'label'`: label-conditional diffusion), sharing the conditional UNet decoder and the noise schedule."""
     def __init__(self, image_shape, graph, kind: str = "causal", latent_width: int = 4, mechanism: str = "z",
                  mechanism_hidden: int = 64, encoder_width: int = 32, unet: dict | None = None, T: int = 1000,
-                 schedule: str = "linear", label_sigma: float = 0.1, factor_names=None, spatial_condition: bool = False,
-                 part_maps: bool = False, mechanism_input: str = "sample", additive_mean: bool = False, mean_width: int = 8,
-                 mean_sparsity: float = 0.01, rec_weight: float = 1.0, condition_residual: bool = False):
+                 schedule: str = "linear", label_sigma: float = 0.1, factor_names=None,
+                 spatial_condition: bool = False, part_maps: bool = False, mechanism_input: str = "sample",
+                 additive_mean: bool = False, mean_width: int = 8, mean_sparsity: float = 0.01,
+                 rec_weight: float = 1.0, condition_residual: bool = False):
         super().__init__()
         self.kind = check_option(kind, "kind", list(KINDS))
         self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["sample", "mean"])
@@ -151,11 +168,13 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
         self.latent_dim = self.n if kind == "label" else self.n * self.latent_width
         unet_kw = {**UNET_DEFAULTS, **(unet or {})}
-        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), kind=kind, latent_width=latent_width, mechanism=mechanism,
-                           mechanism_hidden=mechanism_hidden, encoder_width=encoder_width, unet=unet_kw, T=T, schedule=schedule,
-                           label_sigma=label_sigma, factor_names=self.factor_names, spatial_condition=bool(spatial_condition),
-                           part_maps=bool(part_maps), mechanism_input=mechanism_input, additive_mean=bool(additive_mean),
-                           mean_width=mean_width, mean_sparsity=mean_sparsity, rec_weight=rec_weight, condition_residual=bool(condition_residual))
+        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), kind=kind, latent_width=latent_width,
+                           mechanism=mechanism, mechanism_hidden=mechanism_hidden, encoder_width=encoder_width,
+                           unet=unet_kw, T=T, schedule=schedule, label_sigma=label_sigma,
+                           factor_names=self.factor_names, spatial_condition=bool(spatial_condition),
+                           part_maps=bool(part_maps), mechanism_input=mechanism_input,
+                           additive_mean=bool(additive_mean), mean_width=mean_width, mean_sparsity=mean_sparsity,
+                           rec_weight=rec_weight, condition_residual=bool(condition_residual))
         if kind != "label":
             self.encoder = ConvEncoder(C, H, (2 if kind == "causal" else 1) * self.latent_dim, width=encoder_width)
         if kind == "causal": self.causal = CausalLayer(A, latent_width, mechanism_hidden, mechanism)
@@ -164,21 +183,24 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         self.additive_mean = bool(additive_mean)
         self.mean_sparsity = check_number(mean_sparsity, "mean_sparsity")
         self.rec_weight = check_number(rec_weight, "rec_weight")
-        if condition_residual and not additive_mean: raise ValueError("condition_residual: only meaningful with additive_mean=True")
+        if condition_residual and not additive_mean:
+            raise ValueError("condition_residual: only meaningful with additive_mean=True")
         self.unet = (SpatialConditionDecoder(C, self.latent_dim, H, **unet_kw) if spatial_condition
                      else PartMapDecoder(C, self.n, self.latent_dim // self.n, H, **unet_kw) if part_maps
-                     else AdditiveMeanDecoder(C, self.n, self.latent_dim // self.n, H, mean_width, condition_residual, **unet_kw) if additive_mean
+                     else AdditiveMeanDecoder(C, self.n, self.latent_dim // self.n, H, mean_width, condition_residual,
+                                              **unet_kw) if additive_mean
                      else UNet(C, cond_dim=self.latent_dim, image_size=H, **unet_kw))
         self.sched = make_schedule(schedule, check_int(T, "T", low=2))
-        # labels are standardised inside the model (the mixin's buffers; set by `set_label_scale`, done by `train_causaldiffae`)
+        # labels are standardised inside the model (the mixin's buffers; set by `set_label_scale`, done by
+        # `train_causaldiffae`)
         # the DiffAE baseline's linear probe: labels -> code directions (fit_probe)
         self.register_buffer("probe_fitted", torch.tensor(False))
         self.register_buffer("probe_dir", torch.zeros(self.n, self.latent_dim))
         self.register_buffer("probe_w", torch.zeros(self.latent_dim + 1, self.n))
 
     def __repr__(self):
-        return (f"CausalDiffAE(kind={self.kind!r}, image={self.image_shape}, n={self.n}, latent_dim={self.latent_dim}, "
-                f"params={sum(p.numel() for p in self.parameters()):,})")
+        return (f"CausalDiffAE(kind={self.kind!r}, image={self.image_shape}, n={self.n}, "
+                f"latent_dim={self.latent_dim}, params={sum(p.numel() for p in self.parameters()):,})")
 
     def images(self, x) -> torch.Tensor:
         "Validated model-space images on the model's device."
@@ -186,15 +208,18 @@ class CausalDiffAE(LabelledLatents, nn.Module):
 
     @property
     def fixed_residual(self) -> bool:
-        "True when the decoder diffuses a residual that ignores the condition (`additive_mean` without `condition_residual`)."
+        """True when the decoder diffuses a residual that ignores the condition (`additive_mean` without
+        `condition_residual`)."""
         return self.additive_mean and not self.unet.condition_residual
 
     def offset(self, cond, omega: float = 1.0) -> torch.Tensor | float:
-        "What the diffusion is centred on: the additive mean image μ(cond) (guided by ω) with `additive_mean`, else 0 (x₀ is diffused)."
+        """What the diffusion is centred on: the additive mean image μ(cond) (guided by ω) with `additive_mean`, else 0
+        (x₀ is diffused)."""
         return self.unet.mean(cond, B=len(cond), omega=omega) if self.additive_mean else 0.0
 
     def _set_labels(self, c: torch.Tensor, do: dict) -> torch.Tensor:
-        "Label-conditional baseline: a copy of standardised labels `c` with the intervened columns set (no descendants move)."
+        """Label-conditional baseline: a copy of standardised labels `c` with the intervened columns set (no
+        descendants move)."""
         c = c.clone()
         for j, v in do.items(): c[:, j] = self._std_value(j, v).expand(len(c))
         return c
@@ -209,20 +234,25 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         return mu, logvar.clamp(-12, 6)
 
     def condition(self, x=None, y=None, do=None) -> torch.Tensor:
-        "The decoder's condition for images `x` (and normalised labels `y` for `label`), after interventions `do` {index or name: value}."
+        """The decoder's condition for images `x` (and normalised labels `y` for `label`), after interventions `do`
+        {index or name: value}."""
         do = self._do(do)
         if self.kind == "label":
-            if y is None: raise ValueError("y: the label-conditional baseline is conditioned on the (normalised) labels; pass y")
+            if y is None:
+                raise ValueError("y: the label-conditional baseline is conditioned on the (normalised) labels; pass y")
             return self._set_labels(self.standardise(self.labels(y, len(y) if x is None else len(x))), do)
         if self.kind == "causal":
             z = self.encode(x)[0]
-            return self.causal(self.causal.abduct(z)[0], {j: self._std_value(j, v) for j, v in do.items()}) if do else z
+            return (self.causal(self.causal.abduct(z)[0], {j: self._std_value(j, v) for j, v in do.items()})
+                    if do else z)
         w = self.encode(x)[0]
         return self._probe_intervene(w, do) if do else w
 
     def codes(self, x, batch_size: int = 256) -> np.ndarray:
-        "The representation scored against the true factors: z (causal), the semantic code (diffae); (N, latent_dim) NumPy."
-        if self.kind == "label": raise ValueError("codes: the label-conditional baseline has no learned representation")
+        """The representation scored against the true factors: z (causal), the semantic code (diffae); (N, latent_dim)
+        NumPy."""
+        if self.kind == "label":
+            raise ValueError("codes: the label-conditional baseline has no learned representation")
         out = []
         with torch.no_grad():
             for i in range(0, len(x), batch_size): out.append(self.condition(x[i:i + batch_size]).cpu())
@@ -230,11 +260,14 @@ class CausalDiffAE(LabelledLatents, nn.Module):
 
 
     def fit_probe(self, codes, y) -> "CausalDiffAE":
-        "DiffAE baseline: least-squares maps code -> labels (to read ŷ) and labels -> code (the direction an intervention moves along)."
+        """DiffAE baseline: least-squares maps code -> labels (to read ŷ) and labels -> code (the direction an
+        intervention moves along)."""
         if self.kind != "diffae": raise ValueError("fit_probe: only the DiffAE baseline needs a label probe")
-        W = torch.as_tensor(np.asarray(codes), dtype=torch.float64); Y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
+        W = torch.as_tensor(np.asarray(codes), dtype=torch.float64)
+        Y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
         if W.ndim != 2 or W.shape[1] != self.latent_dim or Y.shape != (len(W), self.n):
-            raise ValueError(f"fit_probe: expected codes (N, {self.latent_dim}) and labels (N, {self.n}), got {tuple(W.shape)} and {tuple(Y.shape)}")
+            raise ValueError(f"fit_probe: expected codes (N, {self.latent_dim}) and labels (N, {self.n}), "
+                             f"got {tuple(W.shape)} and {tuple(Y.shape)}")
         ones = torch.ones(len(W), 1, dtype=W.dtype)
         self.probe_w.copy_(torch.linalg.lstsq(torch.cat([W, ones], 1), Y).solution.float())
         self.probe_dir.copy_(torch.linalg.lstsq(torch.cat([Y, ones], 1), W).solution[: self.n].float())
@@ -242,23 +275,28 @@ class CausalDiffAE(LabelledLatents, nn.Module):
         return self
 
     def _probe_intervene(self, w, do):
-        if not bool(self.probe_fitted): raise ValueError("do: DiffAE interventions need the label probe; call fit_probe(codes, labels) first")
+        if not bool(self.probe_fitted):
+            raise ValueError("do: DiffAE interventions need the label probe; call fit_probe(codes, labels) first")
         y_hat = torch.cat([w, torch.ones(len(w), 1, device=w.device)], 1) @ self.probe_w
         for j, v in do.items():
             w = w + (v.to(w.device).expand(len(w)) - y_hat[:, j])[:, None] * self.probe_dir[j]
         return w
 
-    def loss(self, x, y=None, labelled=None, gamma: float = 1.0, p_uncond: float = 0.0, generator=None) -> tuple[torch.Tensor, dict]:
-        "ε-MSE + γ·[KL(q(u)‖N(0,I)) + Σ_i KL(q(z_i)‖N(ỹ_i·1, σ²))] (causal); ε-MSE only for the baselines. Returns (loss, parts)."
+    def loss(self, x, y=None, labelled=None, gamma: float = 1.0, p_uncond: float = 0.0,
+             generator=None) -> tuple[torch.Tensor, dict]:
+        """ε-MSE + γ·[KL(q(u)‖N(0,I)) + Σ_i KL(q(z_i)‖N(ỹ_i·1, σ²))] (causal); ε-MSE only for the baselines. Returns
+        (loss, parts)."""
         x0 = self.images(x); B, dev = len(x0), x0.device
         if not 0 <= p_uncond <= 1: raise ValueError(f"p_uncond: must lie in [0, 1], got {p_uncond}")
-        lab = torch.ones(B, dtype=torch.bool, device=dev) if labelled is None else torch.as_tensor(labelled, device=dev).bool()
+        lab = (torch.ones(B, dtype=torch.bool, device=dev) if labelled is None
+               else torch.as_tensor(labelled, device=dev).bool())
         keep = torch.rand(B, generator=generator, device=dev) >= p_uncond
         parts = {}
         if self.kind == "causal":
             mu_z, logvar = self.encode(x0)
             z = mu_z + (0.5 * logvar).exp() * torch.randn(mu_z.shape, generator=generator, device=dev)
-            _, m = self.causal.abduct(mu_z if self.mechanism_input == "mean" else z)   # f_i(·) at the sampled (or mean) parents
+            # f_i(·) at the sampled (or mean) parents
+            _, m = self.causal.abduct(mu_z if self.mechanism_input == "mean" else z)
             kl_u = gaussian_kl(mu_z - m, logvar).sum(1).mean()          # q(u_i | parents) = N(μ_z,i − f_i, s_i²)
             kl_z = torch.zeros((), device=dev)
             if y is not None:
@@ -274,14 +312,15 @@ class CausalDiffAE(LabelledLatents, nn.Module):
             cond, reg = self.standardise(self.labels(y, B)), torch.zeros((), device=dev)
             keep = keep & lab
         target = x0
-        if self.additive_mean:   # the mean decoder's reconstruction loss (per pixel) and part-variation penalty, at the resolved condition
+        # the mean decoder's reconstruction loss (per pixel) and part-variation penalty, at the resolved condition
+        if self.additive_mean:
             comps = self.unet.mean_decoder.components(self.unet.resolve_cond(cond, keep, B))
             logits, P = sum(comps), x0[0].numel()
             rec = F.binary_cross_entropy_with_logits(logits, (x0 + 1) / 2, reduction="none").flatten(1).sum(1).mean()
             var = variation_l1(comps)
             reg = reg + self.rec_weight * (rec + self.mean_sparsity * var) / P
             parts.update(rec=rec.item() / P, variation=var.item())
-            target = x0 - torch.tanh(0.5 * logits).detach()                  # the residual about the resolved condition's mean
+            target = x0 - torch.tanh(0.5 * logits).detach()  # the residual about the resolved condition's mean
         t = torch.randint(0, self.sched.T, (B,), generator=generator, device=dev)
         noise = torch.randn(x0.shape, generator=generator, device=dev)
         eps = self.unet(self.sched.q_sample(target, t, noise), t, cond=cond, cond_mask=keep)
@@ -297,28 +336,35 @@ class TrainResult(NamedTuple):
     labelled: np.ndarray
 
 def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3,
-                       labelled_fraction: float = 1.0, p_uncond: float = 0.0, anneal: float = 0.25, ema_decay: float | None = 0.999,
-                       seed: int = 0, device=None, ckpt_dir=None, ckpt_every: int | None = None, warmup_steps: int = 50,
-                       resume: bool | str = False, standardise_labels: bool = True) -> TrainResult:
+                       labelled_fraction: float = 1.0, p_uncond: float = 0.0, anneal: float = 0.25,
+                       ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
+                       ckpt_every: int | None = None, warmup_steps: int = 50, resume: bool | str = False,
+                       standardise_labels: bool = True) -> TrainResult:
     """Train on images `x` (N, C, H, W) uint8 and normalised labels `y` (N, n) (required unless kind='diffae').
     Only a seeded `labelled_fraction` of the samples keep their labels; `p_uncond` is the condition-dropout rate.
     `standardise_labels`: the model z-scores the labels internally (from the labelled samples), so that the label prior
     N(ỹ_i, σ²) has the same signal-to-noise ratio for every variable; interventions stay in the caller's units."""
-    if not 0 <= labelled_fraction <= 1: raise ValueError(f"labelled_fraction: must lie in [0, 1], got {labelled_fraction}")
+    if not 0 <= labelled_fraction <= 1:
+        raise ValueError(f"labelled_fraction: must lie in [0, 1], got {labelled_fraction}")
     if not 0 <= anneal <= 1: raise ValueError(f"anneal: must lie in [0, 1], got {anneal}")
     x = torch.as_tensor(x)
     if x.ndim != 4 or tuple(x.shape[1:]) != model.image_shape:
-        raise ValueError(f"x: expected images of shape (N, {', '.join(map(str, model.image_shape))}), got {tuple(x.shape)}")
+        raise ValueError(f"x: expected images of shape (N, {', '.join(map(str, model.image_shape))}), "
+                         f"got {tuple(x.shape)}")
     N = len(x)
     if y is None:
-        if model.kind != "diffae": raise ValueError(f"y: kind={model.kind!r} trains on labels; pass normalised labels (N, {model.n})")
+        if model.kind != "diffae":
+            raise ValueError(f"y: kind={model.kind!r} trains on labels; pass normalised labels (N, {model.n})")
         y = torch.zeros(N, model.n)
     y = torch.as_tensor(np.asarray(y), dtype=torch.float32)
-    if y.shape != (N, model.n): raise ValueError(f"y: expected normalised labels of shape ({N}, {model.n}), got {tuple(y.shape)}")
+    if y.shape != (N, model.n):
+        raise ValueError(f"y: expected normalised labels of shape ({N}, {model.n}), got {tuple(y.shape)}")
     if not torch.isfinite(y).all(): raise ValueError("y: contains NaN or infinite values")
-    labelled = np.zeros(N, bool); labelled[np.random.default_rng(seed).permutation(N)[: int(round(labelled_fraction * N))]] = True
+    labelled = np.zeros(N, bool)
+    labelled[np.random.default_rng(seed).permutation(N)[: int(round(labelled_fraction * N))]] = True
     if model.kind != "diffae" and standardise_labels and not resume:
-        if labelled.sum() < 2: raise ValueError(f"labelled_fraction: {labelled_fraction} leaves fewer than 2 labelled samples")
+        if labelled.sum() < 2:
+            raise ValueError(f"labelled_fraction: {labelled_fraction} leaves fewer than 2 labelled samples")
         model.set_label_scale(y[torch.as_tensor(labelled)])
     parts_log = {"step": [], "mse": [], "kl_u": [], "kl_z": [], "gamma": []}
     holder = {}
@@ -348,12 +394,14 @@ class Abduction(NamedTuple):
     timesteps: torch.Tensor
     cond: torch.Tensor
     exogenous: torch.Tensor     # u (causal), the semantic code (diffae) or the labels (label)
-    residual: torch.Tensor | None = None    # the decoded residual, kept when it does not depend on the condition (see `counterfactual`)
+    # the decoded residual, kept when it does not depend on the condition (see `counterfactual`)
+    residual: torch.Tensor | None = None
 
 @torch.no_grad()
 def abduct(model: CausalDiffAE, x, y=None, abduction: str = "inversion", steps: int = 20, t_start: int | None = None,
            generator=None) -> Abduction:
-    "Abduction: the exogenous code and the factual condition from the encoder, x_T by DDIM inversion or by forward noising."
+    """Abduction: the exogenous code and the factual condition from the encoder, x_T by DDIM inversion or by forward
+    noising."""
     check_option(abduction, "abduction", ["inversion", "noising"])
     model.eval()
     x0 = model.images(x)
@@ -376,16 +424,18 @@ def intervene(model: CausalDiffAE, ab: Abduction, do=None) -> torch.Tensor:
     do = model._do(do)
     if not do: return ab.cond
     with torch.no_grad():
-        if model.kind == "causal": return model.causal(ab.exogenous, {j: model._std_value(j, v) for j, v in do.items()})
+        if model.kind == "causal":
+            return model.causal(ab.exogenous, {j: model._std_value(j, v) for j, v in do.items()})
         if model.kind == "diffae": return model._probe_intervene(ab.exogenous, do)
         return model._set_labels(ab.exogenous, do)
 
 @torch.no_grad()
-def decode(model: CausalDiffAE, x_T, cond, timesteps, omega: float = 1.0, clip_x0: float | None = None) -> torch.Tensor:
-    """DDIM (η = 0) from x_T over `timesteps` under `cond`; ω ≠ 1 uses classifier-free guidance with the learned null condition.
-    With `additive_mean`, x_T is the residual's and μ(cond) (guided by ω) is added to the decoded residual.
-    `clip_x0`: clip each step's x̂₀ to [−clip_x0, clip_x0] (improved-diffusion's `clip_denoised`). Off by default: after DDIM
-    inversion, clipping breaks the exact inverse map and the decoded image drifts far from the input."""
+def decode(model: CausalDiffAE, x_T, cond, timesteps, omega: float = 1.0,
+           clip_x0: float | None = None) -> torch.Tensor:
+    """DDIM (η = 0) from x_T over `timesteps` under `cond`; ω ≠ 1 uses classifier-free guidance with the learned null
+    condition. With `additive_mean`, x_T is the residual's and μ(cond) (guided by ω) is added to the decoded residual.
+    `clip_x0`: clip each step's x̂₀ to [−clip_x0, clip_x0] (improved-diffusion's `clip_denoised`). Off by default:
+    after DDIM inversion, clipping breaks the exact inverse map and the decoded image drifts far from the input."""
     model.eval()
     eps = model_eps(model.unet, cond) if omega == 1.0 else cfg_eps(model.unet, cond, float(omega))
     return ddim_sample(eps, model.sched, x_T, timesteps=timesteps, clip_x0=clip_x0) + model.offset(cond, omega)
@@ -393,7 +443,8 @@ def decode(model: CausalDiffAE, x_T, cond, timesteps, omega: float = 1.0, clip_x
 def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "inversion", steps: int = 20,
                    t_start: int | None = None, omega: float = 1.0, batch_size: int = 256, generator=None,
                    clip_x0: float | None = None, abductions: list | None = None) -> np.ndarray:
-    "Counterfactual images (uint8, like `x`) of `x` under `do` {index or name: value in normalised units (scalar or per sample)}."
+    """Counterfactual images (uint8, like `x`) of `x` under `do` {index or name: value in normalised units (scalar or
+    per sample)}."""
     out = []
     n = len(x)
     do = model._do(do)
@@ -405,7 +456,8 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
             ab = abduct(model, x[sl], None if y is None else y[sl], abduction, steps, t_start, generator)
             if abductions is not None: abductions.append(ab)
         cond = intervene(model, ab, d)
-        if model.fixed_residual and clip_x0 is None:     # the decoded residual is the same for every condition and ω: decode it once
+        # the decoded residual is the same for every condition and ω: decode it once
+        if model.fixed_residual and clip_x0 is None:
             if ab.residual is None:
                 ab = ab._replace(residual=decode(model, ab.x_T, ab.cond, ab.timesteps) - model.offset(ab.cond))
                 if abductions is not None: abductions[b] = ab
@@ -415,22 +467,26 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
 
 # %% ../../nbs/34_causaldiffae.ipynb #c8bf706e
 class CausalDiffAEPipeline:
-    "A CausalDiffAE model with one counterfactual recipe: the `codes` / `counterfactual` interface of `crl_nb.evaluation`."
-    def __init__(self, model: CausalDiffAE, abduction: str = "inversion", steps: int = 20, omega: float = 1.0, seed: int = 0,
-                 shared: dict | None = None):
-        self.model, self.abduction, self.steps, self.omega, self.seed = model, check_option(abduction, "abduction", ["inversion", "noising"]), \
-            check_int(steps, "steps"), float(omega), seed
-        self.cache = {"key": None, "abductions": None} if shared is None else shared.setdefault("abductions_of", {"key": None, "abductions": None})
+    """A CausalDiffAE model with one counterfactual recipe: the `codes` / `counterfactual` interface of
+    `crl_nb.evaluation`."""
+    def __init__(self, model: CausalDiffAE, abduction: str = "inversion", steps: int = 20, omega: float = 1.0,
+                 seed: int = 0, shared: dict | None = None):
+        self.model, self.abduction, self.steps, self.omega, self.seed = (
+            model, check_option(abduction, "abduction", ["inversion", "noising"]), check_int(steps, "steps"),
+            float(omega), seed)
+        self.cache = ({"key": None, "abductions": None} if shared is None
+                      else shared.setdefault("abductions_of", {"key": None, "abductions": None}))
 
     def codes(self, x) -> np.ndarray: return self.model.codes(x)
 
     def counterfactual(self, x, do: dict | None = None, y=None) -> np.ndarray:
-        "Counterfactual uint8 images of `x` under `do` {index or name: normalised value}; `y`: the label model's factual labels."
+        """Counterfactual uint8 images of `x` under `do` {index or name: normalised value}; `y`: the label model's
+        factual labels."""
         key = content_key(x, y)
         if self.cache["key"] != key: self.cache.update(key=key, abductions=[])
         g = torch.Generator(device=self.model.device).manual_seed(self.seed)
-        return counterfactual(self.model, x, do or {}, y=y, abduction=self.abduction, steps=self.steps, omega=self.omega, generator=g,
-                              abductions=self.cache["abductions"])
+        return counterfactual(self.model, x, do or {}, y=y, abduction=self.abduction, steps=self.steps,
+                              omega=self.omega, generator=g, abductions=self.cache["abductions"])
 
 # %% ../../nbs/34_causaldiffae.ipynb #a0085f31
 def save_model(model: CausalDiffAE, path, **meta):
@@ -439,4 +495,5 @@ def save_model(model: CausalDiffAE, path, **meta):
 
 def load_model(path, device=None) -> CausalDiffAE:
     "Rebuild a `CausalDiffAE` from `save_model`'s file; a foreign or corrupt file raises `CheckpointError`."
-    return load_configured(path, CausalDiffAE, "CausalDiffAE", device, fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})
+    return load_configured(path, CausalDiffAE, "CausalDiffAE", device,
+                           fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})

@@ -29,7 +29,8 @@ class DCRL(ILCM):
                  denoiser_hidden: int = 64, denoiser_depth: int = 3, T: int = 1000, diffusion_weight: float = 50.0,
                  time_dim: int = 32):
         self.representation = check_option(representation, "representation", ["point", "trajectory"])
-        self.denoiser_hidden, self.denoiser_depth = check_int(denoiser_hidden, "denoiser_hidden"), check_int(denoiser_depth, "denoiser_depth")
+        self.denoiser_hidden, self.denoiser_depth = (check_int(denoiser_hidden, "denoiser_hidden"),
+                                                     check_int(denoiser_depth, "denoiser_depth"))
         self.T = check_int(T, "T", low=2)
         super().__init__(dim, n_latents, prior="ilcm", hidden=hidden, depth=depth,
                          time_dim=time_dim if representation == "trajectory" else 0)
@@ -74,7 +75,10 @@ class DCRL(ILCM):
 # %% ../../nbs/33_dcrl.ipynb #faeddad3
 def trajectory_scores(model: DCRL, data: dict, ts=(0, 100, 250, 500, 750, 900), **kwargs) -> list[dict]:
     "`evaluate_pairs` of a time-indexed DCRL at several encoder timesteps t (the representation along the trajectory)."
-    if model.representation != "trajectory": raise ValueError("trajectory_scores: the model's representation is 'point'; train one with representation='trajectory'")
+    if model.representation != "trajectory":
+        raise ValueError("trajectory_scores: the model's representation is 'point'; "
+                         "train one with representation='trajectory'")
     for t in ts:
-        if not (isinstance(t, (int, np.integer)) and 0 <= t < model.T): raise ValueError(f"ts: timesteps must be integers in [0, {model.T - 1}], got {t!r}")
+        if not (isinstance(t, (int, np.integer)) and 0 <= t < model.T):
+            raise ValueError(f"ts: timesteps must be integers in [0, {model.T - 1}], got {t!r}")
     return [{"t": int(t), **evaluate_pairs(model, data, t=int(t), **kwargs)} for t in ts]

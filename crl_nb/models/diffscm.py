@@ -14,10 +14,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import (as_rng, check_int, check_number, check_option, CheckpointError, content_key, get_device, load_configured,
-                         progress, save_configured)
-from ..diffusion import (classifier_guidance, classifier_log_prob, ddim_invert, ddim_sample, ddim_timesteps, diffusion_loss,
-                              gaussian_log_prob, make_schedule, model_eps)
+from ..core import (as_rng, check_int, check_number, check_option, CheckpointError, content_key, get_device,
+                         load_configured, progress, save_configured)
+from ..diffusion import (classifier_guidance, classifier_log_prob, ddim_invert, ddim_sample, ddim_timesteps,
+                              diffusion_loss, gaussian_log_prob, make_schedule, model_eps)
 from ..graphs import check_dag, descendants, parents, topological_order
 from ..nets import UNET_DEFAULTS, UNet, UNetEncoder, to_model_space, to_uint8, unet_config
 from ..train import Trainer
@@ -31,28 +31,35 @@ __all__ = ['GUIDES', 'DiffSCM', 'TrainResult', 'train_score_model', 'train_guide
 GUIDES = ("classifier", "regressor")
 
 class DiffSCM(nn.Module):
-    "Unconditional diffusion model of images plus a noise-conditioned anti-causal guide (classifier or Gaussian regressor)."
-    def __init__(self, image_shape, guide: str = "classifier", out_dim: int = 10, unet: dict | None = None, guide_width: int = 16,
-                 guide_mult=(1, 2), T: int = 1000, schedule: str = "linear", target_names=None):
+    """Unconditional diffusion model of images plus a noise-conditioned anti-causal guide (classifier or Gaussian
+    regressor)."""
+    def __init__(self, image_shape, guide: str = "classifier", out_dim: int = 10, unet: dict | None = None,
+                 guide_width: int = 16, guide_mult=(1, 2), T: int = 1000, schedule: str = "linear", target_names=None):
         super().__init__()
         self.guide_kind = check_option(guide, "guide", list(GUIDES))
         if len(image_shape) != 3 or image_shape[1] != image_shape[2]:
             raise ValueError(f"image_shape: expected (C, H, H) with square images, got {tuple(image_shape)}")
         C, H, _ = (int(s) for s in image_shape)
         self.image_shape, self.out_dim = (C, H, H), check_int(out_dim, "out_dim")
-        if guide == "classifier" and out_dim < 2: raise ValueError(f"out_dim: a classifier needs >= 2 classes, got {out_dim}")
-        self.target_names = list(target_names) if target_names is not None else [f"y{i}" for i in range(out_dim if guide == "regressor" else 1)]
+        if guide == "classifier" and out_dim < 2:
+            raise ValueError(f"out_dim: a classifier needs >= 2 classes, got {out_dim}")
+        self.target_names = (list(target_names) if target_names is not None
+                             else [f"y{i}" for i in range(out_dim if guide == "regressor" else 1)])
         unet_kw = {**UNET_DEFAULTS, **(unet or {})}
-        self.config = dict(image_shape=list(self.image_shape), guide=guide, out_dim=out_dim, unet=unet_kw, guide_width=guide_width,
-                           guide_mult=list(guide_mult), T=T, schedule=schedule, target_names=self.target_names)
+        self.config = dict(image_shape=list(self.image_shape), guide=guide, out_dim=out_dim, unet=unet_kw,
+                           guide_width=guide_width, guide_mult=list(guide_mult), T=T, schedule=schedule,
+                           target_names=self.target_names)
         self.score = UNet(C, image_size=H, **unet_kw)
-        self.guide = UNetEncoder(C, check_int(guide_width, "guide_width"), out_dim, channel_mult=tuple(guide_mult), num_res_blocks=1, image_size=H)
+        self.guide = UNetEncoder(C, check_int(guide_width, "guide_width"), out_dim, channel_mult=tuple(guide_mult),
+                                 num_res_blocks=1, image_size=H)
         self.sched = make_schedule(schedule, check_int(T, "T", low=2))
-        self.register_buffer("target_loc", torch.zeros(out_dim)); self.register_buffer("target_scale", torch.ones(out_dim))
+        self.register_buffer("target_loc", torch.zeros(out_dim))
+        self.register_buffer("target_scale", torch.ones(out_dim))
 
     def __repr__(self):
         return (f"DiffSCM(guide={self.guide_kind!r}, image={self.image_shape}, out_dim={self.out_dim}, "
-                f"score params={sum(p.numel() for p in self.score.parameters()):,}, guide params={sum(p.numel() for p in self.guide.parameters()):,})")
+                f"score params={sum(p.numel() for p in self.score.parameters()):,}, "
+                f"guide params={sum(p.numel() for p in self.guide.parameters()):,})")
 
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
@@ -65,10 +72,12 @@ class DiffSCM(nn.Module):
         return (y - self.target_loc) / self.target_scale
 
     def log_prob_fn(self, y, sigma: float = 1.0):
-        "log p_φ(y | x_t, t) for guidance: class indices (classifier) or targets in task units (regressor; N(y; r(x_t), σ²) in standardised units)."
+        """log p_φ(y | x_t, t) for guidance: class indices (classifier) or targets in task units
+        (regressor; N(y; r(x_t), σ²) in standardised units)."""
         if self.guide_kind == "classifier":
             y = torch.as_tensor(np.asarray(y), device=self.device).long().reshape(-1)
-            if (y < 0).any() or (y >= self.out_dim).any(): raise ValueError(f"y: class indices must lie in [0, {self.out_dim - 1}]")
+            if (y < 0).any() or (y >= self.out_dim).any():
+                raise ValueError(f"y: class indices must lie in [0, {self.out_dim - 1}]")
             return classifier_log_prob(self.guide, y)
         return gaussian_log_prob(self.guide, self.standardise(y), sigma=sigma)
 
@@ -76,7 +85,8 @@ class DiffSCM(nn.Module):
         "The guide's reading of images at noise level t: class indices or targets in task units."
         x0 = to_model_space(x, self.image_shape).to(self.device)
         with torch.no_grad():
-            out = torch.cat([self.guide(b, torch.full((len(b),), t, dtype=torch.long, device=self.device)) for b in x0.split(256)])
+            out = torch.cat([self.guide(b, torch.full((len(b),), t, dtype=torch.long, device=self.device))
+                             for b in x0.split(256)])
         if self.guide_kind == "classifier": return out.argmax(1).cpu().numpy()
         return (out * self.target_scale + self.target_loc).cpu().numpy()
 
@@ -85,10 +95,11 @@ class TrainResult(NamedTuple):
     history: dict
     seconds: float
 
-def _fit(module, loss_fn, data, steps, batch_size, lr, ema_decay, seed, device, ckpt_dir=None, resume=False, weight_decay=0.0):
-    trainer = Trainer(module, loss_fn, data, batch_size=min(batch_size, len(data[0])), lr=lr, max_steps=steps, ema_decay=ema_decay, seed=seed,
-                      device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine", warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1,
-                      weight_decay=weight_decay)
+def _fit(module, loss_fn, data, steps, batch_size, lr, ema_decay, seed, device, ckpt_dir=None, resume=False,
+         weight_decay=0.0):
+    trainer = Trainer(module, loss_fn, data, batch_size=min(batch_size, len(data[0])), lr=lr, max_steps=steps,
+                      ema_decay=ema_decay, seed=seed, device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine",
+                      warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1, weight_decay=weight_decay)
     t0 = time.perf_counter()
     hist = trainer.fit(resume=resume)
     if trainer.ema is not None: module.load_state_dict(trainer.ema.model.state_dict())
@@ -98,11 +109,13 @@ def _fit(module, loss_fn, data, steps, batch_size, lr, ema_decay, seed, device, 
 def _check_images(model, x, name="x"):
     x = torch.as_tensor(x)
     if x.ndim != 4 or tuple(x.shape[1:]) != model.image_shape:
-        raise ValueError(f"{name}: expected images of shape (N, {', '.join(map(str, model.image_shape))}), got {tuple(x.shape)}")
+        raise ValueError(f"{name}: expected images of shape (N, {', '.join(map(str, model.image_shape))}), "
+                         f"got {tuple(x.shape)}")
     return x
 
-def train_score_model(model: DiffSCM, x, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3, ema_decay: float | None = 0.999,
-                      seed: int = 0, device=None, ckpt_dir=None, resume: bool | str = False) -> TrainResult:
+def train_score_model(model: DiffSCM, x, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3,
+                      ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
+                      resume: bool | str = False) -> TrainResult:
     "Train the unconditional ε-network on images `x` (N, C, H, W) uint8 (or floats in [-1, 1])."
     x = _check_images(model, x)
     sched = model.sched
@@ -111,18 +124,21 @@ def train_score_model(model: DiffSCM, x, steps: int = 1000, batch_size: int = 32
         return diffusion_loss(net, sched, x0, generator=gen)
     return _fit(model.score, loss_fn, (x,), steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, resume)
 
-def train_guide(model: DiffSCM, x, y, steps: int = 600, batch_size: int = 64, lr: float = 2e-3, ema_decay: float | None = 0.999,
-                seed: int = 0, device=None, ckpt_dir=None, resume: bool | str = False) -> TrainResult:
+def train_guide(model: DiffSCM, x, y, steps: int = 600, batch_size: int = 64, lr: float = 2e-3,
+                ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
+                resume: bool | str = False) -> TrainResult:
     "Train the anti-causal guide on noised images: `y` class indices (N,) or targets (N, out_dim) in task units."
     x = _check_images(model, x)
     y = np.asarray(y)
     if len(y) != len(x): raise ValueError(f"y: expected {len(x)} labels, got {len(y)}")
     if model.guide_kind == "classifier":
         yt = torch.as_tensor(y.reshape(-1), dtype=torch.long)
-        if yt.min() < 0 or yt.max() >= model.out_dim: raise ValueError(f"y: class indices must lie in [0, {model.out_dim - 1}]")
+        if yt.min() < 0 or yt.max() >= model.out_dim:
+            raise ValueError(f"y: class indices must lie in [0, {model.out_dim - 1}]")
     else:
         yt = torch.as_tensor(y.reshape(len(y), -1), dtype=torch.float32)
-        if yt.shape[1] != model.out_dim: raise ValueError(f"y: expected targets of shape ({len(x)}, {model.out_dim}), got {tuple(y.shape)}")
+        if yt.shape[1] != model.out_dim:
+            raise ValueError(f"y: expected targets of shape ({len(x)}, {model.out_dim}), got {tuple(y.shape)}")
         if not torch.isfinite(yt).all(): raise ValueError("y: contains NaN or infinite values")
         if not resume:
             model.target_loc.copy_(yt.mean(0)); model.target_scale.copy_(yt.std(0).clamp(min=1e-6))
@@ -139,7 +155,8 @@ def train_guide(model: DiffSCM, x, y, steps: int = 600, batch_size: int = 64, lr
 
 # %% ../../nbs/35_diffscm.ipynb #17ce6f18
 class LabelSCM:
-    "Additive-noise SCM over labelled causes: y_i = g_i(y_pa(i)) + u_i, g_i a per-parent polynomial fitted by least squares."
+    """Additive-noise SCM over labelled causes: y_i = g_i(y_pa(i)) + u_i, g_i a per-parent polynomial fitted by least
+    squares."""
     def __init__(self, graph, degree: int = 3):
         self.A = check_dag(np.asarray(graph), "graph")
         self.n, self.degree = len(self.A), check_int(degree, "degree")
@@ -153,7 +170,8 @@ class LabelSCM:
 
     def _check(self, y):
         y = np.asarray(y, float)
-        if y.ndim != 2 or y.shape[1] != self.n: raise ValueError(f"y: expected labels of shape (N, {self.n}), got {y.shape}")
+        if y.ndim != 2 or y.shape[1] != self.n:
+            raise ValueError(f"y: expected labels of shape (N, {self.n}), got {y.shape}")
         if not np.isfinite(y).all(): raise ValueError("y: contains NaN or infinite values")
         return y
 
@@ -166,9 +184,11 @@ class LabelSCM:
     def mechanism(self, y, i) -> np.ndarray: return self._features(y, i) @ self.coef[i]
 
     def counterfactual(self, y, do: dict | None = None) -> np.ndarray:
-        "Counterfactual labels: abduct each u_i, set do {j: value(s)}, recompute the descendants of the intervened variables."
+        """Counterfactual labels: abduct each u_i, set do {j: value(s)}, recompute the descendants of the intervened
+        variables."""
         y = self._check(y); do = dict(do or {})
-        if any(not (isinstance(j, (int, np.integer)) and 0 <= j < self.n) for j in do): raise ValueError(f"do: variables must be indices in [0, {self.n})")
+        if any(not (isinstance(j, (int, np.integer)) and 0 <= j < self.n) for j in do):
+            raise ValueError(f"do: variables must be indices in [0, {self.n})")
         missing = [i for i in range(self.n) if len(parents(self.A, i)) and i not in self.coef]
         if missing: raise RuntimeError("LabelSCM: call fit() before counterfactual()")
         u = {i: y[:, i] - self.mechanism(y, i) for i in self.coef}
@@ -185,7 +205,8 @@ class Abduction(NamedTuple):
     timesteps: torch.Tensor      # the respaced timesteps up to t_L
 
 def abduct(model: DiffSCM, x, L: float = 0.75, steps: int = 100, batch: int = 256) -> Abduction:
-    "Unconditional deterministic DDIM inversion of x (uint8 or [-1, 1]) through a fraction L of `steps` respaced timesteps."
+    """Unconditional deterministic DDIM inversion of x (uint8 or [-1, 1]) through a fraction L of `steps` respaced
+    timesteps."""
     if not 0 < L <= 1: raise ValueError(f"L: must lie in (0, 1], got {L}")
     x0 = to_model_space(x, model.image_shape).to(model.device)
     ts = ddim_timesteps(model.sched.T, check_int(steps, "steps"))
@@ -205,7 +226,8 @@ def predict(model: DiffSCM, ab: Abduction, y_cf, scale: float = 1.0, sigma: floa
     outs = []
     for k in range(0, len(ab.x_t), batch):
         xb = ab.x_t[k:k + batch]
-        eps = classifier_guidance(model.eps_fn(), model.sched, model.log_prob_fn(y_cf[k:k + batch], sigma), scale) if scale > 0 else model.eps_fn()
+        eps = (classifier_guidance(model.eps_fn(), model.sched, model.log_prob_fn(y_cf[k:k + batch], sigma), scale)
+               if scale > 0 else model.eps_fn())
         with torch.no_grad():
             outs.append(ddim_sample(eps, model.sched, xb, timesteps=ab.timesteps, clip_x0=clip_x0))
     return torch.cat(outs)
@@ -217,9 +239,11 @@ def counterfactual(model: DiffSCM, x, y_cf, scale: float = 1.0, L: float = 0.75,
 
 # %% ../../nbs/35_diffscm.ipynb #968e88a5
 class DiffSCMPipeline:
-    "Diff-SCM with a label SCM and one recipe (L, steps, scale): the `counterfactual(x, do, y)` interface of `crl_nb.evaluation`."
+    """Diff-SCM with a label SCM and one recipe (L, steps, scale): the `counterfactual(x, do, y)` interface of
+    `crl_nb.evaluation`."""
     def __init__(self, model: DiffSCM, scm: "LabelSCM", L: float = 0.75, steps: int = 100, scale: float = 1.0):
-        self.model, self.scm, self.L, self.steps, self.scale = model, scm, L, check_int(steps, "steps"), check_number(scale, "scale")
+        self.model, self.scm, self.L, self.steps, self.scale = (model, scm, L, check_int(steps, "steps"),
+                                                                check_number(scale, "scale"))
         self._key, self._ab = None, None
 
     def abduction(self, x) -> Abduction:
@@ -228,7 +252,8 @@ class DiffSCMPipeline:
         return self._ab
 
     def counterfactual(self, x, do: dict | None = None, y=None) -> np.ndarray:
-        "Counterfactual uint8 images of `x` under `do` {index: normalised value}, from the factual normalised labels `y`."
+        """Counterfactual uint8 images of `x` under `do` {index: normalised value}, from the factual normalised labels
+        `y`."""
         if y is None: raise ValueError("y: Diff-SCM's label SCM needs the factual (normalised) labels of x")
         return to_uint8(predict(self.model, self.abduction(x), self.scm.counterfactual(y, do or {}), scale=self.scale))
 
@@ -239,12 +264,14 @@ class ConvAE(nn.Module):
         super().__init__()
         C, H, W = (int(s) for s in image_shape)
         self.image_shape, self.vae, self.latent = (C, H, W), bool(vae), check_int(latent, "latent")
-        self.enc = nn.Sequential(nn.Conv2d(C, width, 4, 2, 1), nn.SiLU(), nn.Conv2d(width, 2 * width, 4, 2, 1), nn.SiLU(), nn.Flatten())
+        self.enc = nn.Sequential(nn.Conv2d(C, width, 4, 2, 1), nn.SiLU(), nn.Conv2d(width, 2 * width, 4, 2, 1),
+                                 nn.SiLU(), nn.Flatten())
         with torch.no_grad(): n_flat = self.enc(torch.zeros(1, C, H, W)).shape[1]
         self.h, self.w = -(-H // 4), -(-W // 4)
         self.head = nn.Linear(n_flat, (2 if vae else 1) * latent)
         self.dec_in = nn.Linear(latent, n_flat)
-        self.dec = nn.Sequential(nn.SiLU(), nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.SiLU(), nn.ConvTranspose2d(width, C, 4, 2, 1))
+        self.dec = nn.Sequential(nn.SiLU(), nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.SiLU(),
+                                 nn.ConvTranspose2d(width, C, 4, 2, 1))
         self.width = width
 
     def encode(self, x) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -265,11 +292,12 @@ def images01(x) -> torch.Tensor:
     x = torch.as_tensor(x)
     return x.float() / 255 if x.dtype == torch.uint8 else (x.float() + 1) / 2
 
-def train_autoencoder(x, steps: int = 400, batch_size: int = 64, lr: float = 2e-3, latent: int = 16, width: int = 16, vae: bool = False,
-                      beta: float = 1.0, seed: int = 0, device=None) -> ConvAE:
+def train_autoencoder(x, steps: int = 400, batch_size: int = 64, lr: float = 2e-3, latent: int = 16, width: int = 16,
+                      vae: bool = False, beta: float = 1.0, seed: int = 0, device=None) -> ConvAE:
     "Train a `ConvAE` on images x (uint8 or [-1, 1]) by squared error (plus β·KL for the VAE)."
     x = torch.as_tensor(x)
-    if x.ndim != 4 or len(x) < 2: raise ValueError(f"x: expected at least 2 images of shape (N, C, H, W), got {tuple(x.shape)}")
+    if x.ndim != 4 or len(x) < 2:
+        raise ValueError(f"x: expected at least 2 images of shape (N, C, H, W), got {tuple(x.shape)}")
     torch.manual_seed(seed)
     ae = ConvAE(tuple(x.shape[1:]), latent, width, vae)
     def loss_fn(m, batch, gen):
@@ -287,19 +315,23 @@ def train_autoencoder(x, steps: int = 400, batch_size: int = 64, lr: float = 2e-
 from ..metrics import bin_parents, cld, gaussian_kl_matrix, im1, im2
 
 class RealismScorer:
-    "Autoencoders per class and for all data, plus an unconditional VAE with per-class reference images, for IM1, IM2 and CLD."
-    def __init__(self, class_aes: dict, all_ae: ConvAE, vae: ConvAE, ref_mu: np.ndarray, ref_logvar: np.ndarray, ref_class: np.ndarray):
+    """Autoencoders per class and for all data, plus an unconditional VAE with per-class reference images, for IM1, IM2
+    and CLD."""
+    def __init__(self, class_aes: dict, all_ae: ConvAE, vae: ConvAE, ref_mu: np.ndarray, ref_logvar: np.ndarray,
+                 ref_class: np.ndarray):
         self.class_aes, self.all_ae, self.vae = class_aes, all_ae, vae
         self.ref_mu, self.ref_logvar, self.ref_class = ref_mu, ref_logvar, np.asarray(ref_class)
 
     @classmethod
-    def fit(cls, x, classes, ae_steps: int = 300, vae_steps: int = 600, n_ref: int = 50, latent: int = 16, seed: int = 0, device=None,
-            show_progress: bool = True) -> "RealismScorer":
-        "Train one AE per class of `classes` (N,) ints, one on all of x, and a VAE; keep `n_ref` reference images per class."
+    def fit(cls, x, classes, ae_steps: int = 300, vae_steps: int = 600, n_ref: int = 50, latent: int = 16,
+            seed: int = 0, device=None, show_progress: bool = True) -> "RealismScorer":
+        """Train one AE per class of `classes` (N,) ints, one on all of x, and a VAE; keep `n_ref` reference images per
+        class."""
         x = torch.as_tensor(x); classes = np.asarray(classes).reshape(-1)
         if len(classes) != len(x): raise ValueError(f"classes: expected {len(x)} entries, got {len(classes)}")
         labels = sorted(set(classes.tolist()))
-        aes = {c: train_autoencoder(x[torch.as_tensor(classes == c)], ae_steps, latent=latent, seed=seed + 1 + k, device=device)
+        aes = {c: train_autoencoder(x[torch.as_tensor(classes == c)], ae_steps, latent=latent, seed=seed + 1 + k,
+                                    device=device)
                for k, c in enumerate(progress(labels, desc="class autoencoders", disable=not show_progress))}
         all_ae = train_autoencoder(x, ae_steps, latent=latent, seed=seed, device=device)
         vae = train_autoencoder(x, vae_steps, latent=latent, vae=True, seed=seed + 100, device=device)
@@ -313,7 +345,8 @@ class RealismScorer:
         with torch.no_grad():
             dev = next(vae.parameters()).device
             parts = [vae.encode(images01(b).to(dev)) for b in torch.as_tensor(x).split(512)]
-        return torch.cat([p[0] for p in parts]).cpu().numpy().astype(float), torch.cat([p[1] for p in parts]).cpu().numpy().astype(float)
+        return (torch.cat([p[0] for p in parts]).cpu().numpy().astype(float),
+                torch.cat([p[1] for p in parts]).cpu().numpy().astype(float))
 
     @staticmethod
     def _rec(ae, x):
@@ -330,16 +363,21 @@ class RealismScorer:
         return out
 
     def score(self, x_factual, x_cf, class_factual, class_cf) -> dict:
-        "Per-sample IM1, IM2, CLD and all-class AE reconstruction error (mean squared, [0, 1] pixels) of counterfactuals."
+        """Per-sample IM1, IM2, CLD and all-class AE reconstruction error (mean squared, [0, 1] pixels) of
+        counterfactuals."""
         xf, xc = images01(x_factual), images01(x_cf)
-        if xf.shape != xc.shape: raise ValueError(f"x_factual, x_cf: shapes differ, {tuple(xf.shape)} vs {tuple(xc.shape)}")
+        if xf.shape != xc.shape:
+            raise ValueError(f"x_factual, x_cf: shapes differ, {tuple(xf.shape)} vs {tuple(xc.shape)}")
         cf_, cc_ = np.asarray(class_factual).reshape(-1), np.asarray(class_cf).reshape(-1)
         rec_t, rec_o, rec_all = self._by_class(xc, cc_), self._by_class(xc, cf_), self._rec(self.all_ae, xc)
         x_np = xc.numpy().astype(float)
-        mu_f, lv_f = self._latent(self.vae, x_factual); mu_c, lv_c = self._latent(self.vae, x_cf)   # _latent scales to [0, 1] itself
+        # _latent scales to [0, 1] itself
+        mu_f, lv_f = self._latent(self.vae, x_factual); mu_c, lv_c = self._latent(self.vae, x_cf)
         K = gaussian_kl_matrix(mu_f, lv_f, self.ref_mu, self.ref_logvar)
-        div = np.array([gaussian_kl_matrix(mu_f[i:i + 1], lv_f[i:i + 1], mu_c[i:i + 1], lv_c[i:i + 1])[0, 0] for i in range(len(xf))])
-        clds = np.array([cld(div[i], K[i, self.ref_class == cf_[i]], K[i, self.ref_class == cc_[i]]) for i in range(len(xf))])
+        div = np.array([gaussian_kl_matrix(mu_f[i:i + 1], lv_f[i:i + 1], mu_c[i:i + 1], lv_c[i:i + 1])[0, 0]
+                        for i in range(len(xf))])
+        clds = np.array([cld(div[i], K[i, self.ref_class == cf_[i]], K[i, self.ref_class == cc_[i]])
+                         for i in range(len(xf))])
         return {"im1": im1(x_np, rec_t, rec_o), "im2": im2(x_np, rec_t, rec_all), "cld": clds,
                 "ae_error": ((x_np - rec_all) ** 2).reshape(len(x_np), -1).mean(1)}
 
@@ -350,4 +388,5 @@ def save_model(model: DiffSCM, path, **meta):
 
 def load_model(path, device=None) -> DiffSCM:
     "Rebuild a `DiffSCM` from `save_model`'s file; a foreign or corrupt file raises `CheckpointError`."
-    return load_configured(path, DiffSCM, "DiffSCM", device, fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})
+    return load_configured(path, DiffSCM, "DiffSCM", device,
+                           fix_config=lambda cfg: {**cfg, "unet": unet_config(cfg["unet"])})

@@ -79,7 +79,8 @@ class InterventionEncoder(nn.Module):
 
 class AffineSolutions(nn.Module):
     """Neural solution functions z_i = s_i(ε_i; ε_\\i) = a_i(ε_\\i) + exp(b_i(ε_\\i))·ε_i: one conditional affine flow
-    per causal variable, conditioned on all the other noises (ILCM's implicit SCM). `uniform=True` freezes them at z = ε."""
+    per causal variable, conditioned on all the other noises (ILCM's implicit SCM). `uniform=True` freezes them at
+    z = ε."""
     def __init__(self, n_latents: int, hidden: int = 64, depth: int = 2):
         super().__init__()
         self.n = n_latents
@@ -118,22 +119,26 @@ class Schedule:
     def __post_init__(self):
         for k in ["pretrain", "solutions", "hard", "ramp"]:
             v = getattr(self, k)
-            if not (isinstance(v, (int, float)) and 0 <= v <= 1): raise ValueError(f"Schedule.{k}: expected a fraction in [0, 1], got {v!r}")
+            if not (isinstance(v, (int, float)) and 0 <= v <= 1):
+                raise ValueError(f"Schedule.{k}: expected a fraction in [0, 1], got {v!r}")
         if not self.pretrain <= self.solutions <= self.hard:
-            raise ValueError(f"Schedule: need pretrain <= solutions <= hard, got {self.pretrain}, {self.solutions}, {self.hard}")
+            raise ValueError(f"Schedule: need pretrain <= solutions <= hard, "
+                             f"got {self.pretrain}, {self.solutions}, {self.hard}")
         for k in ["beta_pretrain", "beta", "z_reg", "entropy_weight"]:
             if not getattr(self, k) >= 0: raise ValueError(f"Schedule.{k}: must be >= 0, got {getattr(self, k)}")
     def at(self, step: int, total: int) -> dict:
         "The phase and weights at `step` of `total`."
         f = step / max(total, 1)
-        if f < self.pretrain: return dict(phase="pretrain", beta=self.beta_pretrain, z_reg=self.z_reg, solutions=False, hard=False,
-                                          entropy_weight=self.entropy_weight)
+        if f < self.pretrain:
+            return dict(phase="pretrain", beta=self.beta_pretrain, z_reg=self.z_reg, solutions=False, hard=False,
+                        entropy_weight=self.entropy_weight)
         r = min(1.0, (f - self.pretrain) / self.ramp) if self.ramp > 0 else 1.0
         return dict(phase="pairs" if f < self.solutions else ("full" if f < self.hard else "hard"),
                     beta=self.beta_pretrain + r * (self.beta - self.beta_pretrain), z_reg=(1 - r) * self.z_reg,
                     solutions=f >= self.solutions, hard=f >= self.hard, entropy_weight=self.entropy_weight)
     def boundaries(self, total: int) -> dict:
-        return {"pairs": int(self.pretrain * total), "full": int(self.solutions * total), "hard": int(self.hard * total)}
+        return {"pairs": int(self.pretrain * total), "full": int(self.solutions * total),
+                "hard": int(self.hard * total)}
 
 # %% ../../nbs/32_ilcm.ipynb #dece9d8d
 PRIORS = ["ilcm", "dvae", "beta_vae"]
@@ -214,9 +219,10 @@ class ILCM(nn.Module):
         if solutions and self.solutions is not None:
             z_t, b = self.solutions(et.reshape(n * B, n))
             z_t, b = z_t.reshape(n, B, n)[idx, :, idx], b.reshape(n, B, n)[idx, :, idx]   # component i under {i}
-            lp_int = _normal_logpdf(z_t) + b                                           # z̃_i ~ N(0, 1), change of variables
+            lp_int = _normal_logpdf(z_t) + b                                     # z̃_i ~ N(0, 1), change of variables
         else:
-            lp_int = _normal_logpdf(et[idx, :, idx])                                   # uniform solution functions: ε̃_i ~ N(0, 1)
+            # uniform solution functions: ε̃_i ~ N(0, 1)
+            lp_int = _normal_logpdf(et[idx, :, idx])
         return torch.cat([lp[:1], lp[1:] + lp_int], 0)
 
     def loss(self, x, x_t, weights: dict, generator=None) -> tuple[torch.Tensor, dict]:
@@ -248,15 +254,18 @@ class ILCM(nn.Module):
         kl_I = (q * (log_qI + math.log(H))).sum(-1)                                     # KL(q(I) || uniform)
         qbar = q.mean(0)
         batch_entropy = -(qbar * torch.log(qbar.clamp_min(1e-12))).sum()
-        loss = (-(qT * elbo_h).sum(0) + beta * kl_I + weights["z_reg"] * ((mu ** 2).sum(-1) + (mu_t ** 2).sum(-1))).mean() \
+        loss = (-(qT * elbo_h).sum(0) + beta * kl_I
+                + weights["z_reg"] * ((mu ** 2).sum(-1) + (mu_t ** 2).sum(-1))).mean() \
                - weights["entropy_weight"] * batch_entropy
-        return loss, {"loss": loss.item(), "recon": -(qT * rec).sum(0).mean().item(), "kl": (qT * kl).sum(0).mean().item(),
+        return loss, {"loss": loss.item(), "recon": -(qT * rec).sum(0).mean().item(),
+                      "kl": (qT * kl).sum(0).mean().item(),
                       "kl_I": kl_I.mean().item(), "batch_entropy": batch_entropy.item()}
 
     # --- inference ------------------------------------------------------------------------------------
     def _code_mean(self, xs, t: int | None = None):
         "μ(x) of standardised x, at timestep `t` (default 0) for time-indexed encoders."
-        tb = None if self.encoder.time_dim == 0 else torch.full((len(xs),), int(0 if t is None else t), device=xs.device)
+        tb = (None if self.encoder.time_dim == 0
+              else torch.full((len(xs),), int(0 if t is None else t), device=xs.device))
         return self.encoder(xs, tb)[0]
 
     @torch.no_grad()
@@ -279,6 +288,7 @@ class ILCM(nn.Module):
 
     def _device(self): return next(self.parameters()).device
 
+# %% ../../nbs/32_ilcm.ipynb #dc15e6e8
 def check_features(x, name, dim, device):
     x = check_array(np.asarray(x) if not isinstance(x, torch.Tensor) else x.detach().cpu().numpy(), name, ndim=2)
     if x.shape[1] != dim: raise ValueError(f"{name}: expected {dim} columns, got shape {x.shape}")
@@ -291,13 +301,15 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
     (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`.
     Returns the history: step, phase and the loss parts every `log_every` steps, plus seconds."""
-    steps, batch_size, log_every = check_int(steps, "steps"), check_int(batch_size, "batch_size"), check_int(log_every, "log_every")
+    steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
+                                    check_int(log_every, "log_every"))
     lr = check_number(lr, "lr", low_open=True)
     schedule = schedule or Schedule()
     device = get_device(device)
     x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
     check_same_length(x=x, x_tilde=x_tilde)
-    if batch_size > len(x): raise ValueError(f"batch_size: {batch_size} is larger than the number of pairs ({len(x)})")
+    if batch_size > len(x):
+        raise ValueError(f"batch_size: {batch_size} is larger than the number of pairs ({len(x)})")
     model.to(device).set_standardization(torch.cat([x, x_tilde]))
     g = torch.Generator(device=device).manual_seed(seed)
     gi = torch.Generator().manual_seed(seed + 1)
@@ -316,7 +328,8 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
             idx = perm[pos:pos + batch_size]; pos += batch_size
             w = schedule.at(step, steps)
             loss, parts = model.loss(x[idx], x_tilde[idx], w, generator=g)
-            if not torch.isfinite(loss): raise FloatingPointError(f"train_pairs: loss is {loss.item()} at step {step} (phase {w['phase']})")
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"train_pairs: loss is {loss.item()} at step {step} (phase {w['phase']})")
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), grad_clip); opt.step()
             if step % log_every == 0 or step == steps - 1:
@@ -377,12 +390,13 @@ def evaluate_pairs(model: ILCM, data: dict, split: str = "test", t: int | None =
     dn = dci(code["noise"][:k], u[:k], importance=importance, seed=seed)
     out.update(noise_dci_d=dn["disentanglement"], noise_dci_c=dn["completeness"])
     matched = mcc(code["causal"], z)                                        # Hungarian matching on |Pearson|
-    perm = matched["perm"]                                                  # perm[k]: learned latent matched to true z_k
+    perm = matched["perm"]                                                # perm[k]: learned latent matched to true z_k
     out["mcc"] = matched["mcc"]
     A_true = np.asarray(meta["graph"])
     g = infer_graph(model, x, threshold, t)
     A_hat = g["graph"][np.ix_(perm, perm)]                                  # learned graph in the true latents' labels
-    out.update(shd=int(shd(A_true, A_hat, "once")), shd_twice=int(shd(A_true, A_hat, "twice")), **edge_precision_recall(A_true, A_hat))
+    out.update(shd=int(shd(A_true, A_hat, "once")), shd_twice=int(shd(A_true, A_hat, "twice")),
+               **edge_precision_recall(A_true, A_hat))
     pred = model.predict_interventions(x, xt, t)
     inv = np.full(model.n + 1, -1); inv[perm] = np.arange(len(perm))        # learned index -> true index
     pred_true = np.where(pred < 0, -1, inv[np.maximum(pred, 0)])

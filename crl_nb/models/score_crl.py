@@ -98,7 +98,8 @@ def project_to_dag(W, method: str = "auto", max_exact: int = 20):
     check_option(method, "method", ["auto", "exact", "greedy"])
     W = _check_weights(W); n = len(W)
     use_exact = method == "exact" or (method == "auto" and n <= max_exact)
-    order, cost = exact_order(W, max_n=max(max_exact, n) if method == "exact" else max_exact) if use_exact else greedy_order(W)
+    order, cost = (exact_order(W, max_n=max(max_exact, n) if method == "exact" else max_exact) if use_exact
+                   else greedy_order(W))
     pos = np.empty(n, int); pos[order] = np.arange(n)
     A = ((W > 0) & (pos[:, None] < pos[None, :])).astype(int)
     return A, order, cost
@@ -106,25 +107,31 @@ def project_to_dag(W, method: str = "auto", max_exact: int = 20):
 # %% ../../nbs/31_score_crl.ipynb #6f0a00f0
 def split_environments(x, env, min_samples: int = 2):
     x = check_array(x, "x", ndim=2); env = np.asarray(env)          # float64: second moments need it
-    if env.ndim != 1 or len(env) != len(x): raise ValueError(f"env: expected one label per row of x ({len(x)}), got shape {env.shape}")
-    if not np.issubdtype(env.dtype, np.integer): raise ValueError(f"env: expected integer labels, got dtype {env.dtype}")
+    if env.ndim != 1 or len(env) != len(x):
+        raise ValueError(f"env: expected one label per row of x ({len(x)}), got shape {env.shape}")
+    if not np.issubdtype(env.dtype, np.integer):
+        raise ValueError(f"env: expected integer labels, got dtype {env.dtype}")
     labels = np.unique(env)
     if labels[0] != 0 or not np.array_equal(labels, np.arange(len(labels))):
-        raise ValueError(f"env: labels must be 0 (observational), 1, ..., E-1 with none missing, got {labels.tolist()}")
+        raise ValueError(f"env: labels must be 0 (observational), 1, ..., E-1 with none missing, "
+                         f"got {labels.tolist()}")
     counts = np.bincount(env, minlength=len(labels))
     if np.all(env[1:] >= env[:-1]):                     # environments stored one after another: views, no copy
         xs = np.split(x, np.cumsum(counts)[:-1])
     else: xs = np.split(x[np.argsort(env, kind="stable")], np.cumsum(counts)[:-1])
     for e, v in enumerate(xs):
-        if len(v) < min_samples: raise ValueError(f"env: environment {e} has {len(v)} samples, need at least {min_samples}")
+        if len(v) < min_samples:
+            raise ValueError(f"env: environment {e} has {len(v)} samples, need at least {min_samples}")
     return xs
 
 def reduce_dimension(x, n: int, max_samples: int | None = 50_000):
-    """Mean and a d x n map onto the top-n principal directions of the pooled data, whitened (unit variance along each):
-    a linear mixing lives in that subspace. The subspace of exactly rank-n data is found from any n generic samples, so
-    by default every k-th row is used, at most `max_samples` (None: all) — the d x d product dominated the run time."""
+    """Mean and a d x n map onto the top-n principal directions of the pooled data, whitened (unit variance along
+    each): a linear mixing lives in that subspace. The subspace of exactly rank-n data is found from any n generic
+    samples, so by default every k-th row is used, at most `max_samples` (None: all) — the d x d product dominated the
+    run time."""
     x = check_array(x, "x", ndim=2)
-    if not 1 <= n <= x.shape[1]: raise ValueError(f"n_latents: expected 1..{x.shape[1]} (the observed dimension), got {n}")
+    if not 1 <= n <= x.shape[1]:
+        raise ValueError(f"n_latents: expected 1..{x.shape[1]} (the observed dimension), got {n}")
     if max_samples is not None and len(x) > max_samples: x = x[:: -(-len(x) // max_samples)]
     x = np.ascontiguousarray(x); mean = x.mean(0)
     C = (x.T @ x) / len(x) - np.outer(mean, mean)           # one product, no centred copy of x
@@ -139,7 +146,8 @@ def fit_gaussians(ys, ridge: float = 0.0):
     for e, y in enumerate(ys):
         C = np.atleast_2d(np.cov(y, rowvar=False)) + ridge * np.eye(y.shape[1])
         try: P = np.linalg.inv(C)
-        except np.linalg.LinAlgError: raise ValueError(f"environment {e}: singular covariance; more samples or fewer latents needed")
+        except np.linalg.LinAlgError:
+            raise ValueError(f"environment {e}: singular covariance; more samples or fewer latents needed")
         out.append((y.mean(0), P))
     return out
 
@@ -157,7 +165,8 @@ def _score_differences(ys, scores, seed, score_kwargs):
         return score_differences(ys[0], ys, method=scores, reference=0, seed=seed, **(score_kwargs or {}))
     d = check_array(scores, "scores", ndim=3)
     if d.shape != (len(ys) - 1, len(ys[0]), ys[0].shape[1]):
-        raise ValueError(f"scores: expected precomputed differences of shape {(len(ys)-1, len(ys[0]), ys[0].shape[1])}, got {d.shape}")
+        raise ValueError(f"scores: expected precomputed differences of shape "
+                         f"{(len(ys)-1, len(ys[0]), ys[0].shape[1])}, got {d.shape}")
     return d
 
 def _standardize_rows(enc, y0):
@@ -174,7 +183,9 @@ def _balance(d, ys, U):
     strong correlations no longer make a rank-3 matrix look rank 1."""
     F = np.einsum("mni,mnj->ij", d, d) / (d.shape[0] * d.shape[1])
     w, V = np.linalg.eigh(F)
-    if w[0] <= 1e-12 * w[-1]: raise ValueError("scores: the score differences span fewer than n_latents directions; are all environments interventional?")
+    if w[0] <= 1e-12 * w[-1]:
+        raise ValueError("scores: the score differences span fewer than n_latents directions; "
+                         "are all environments interventional?")
     Fh, Fih = (V * np.sqrt(w)) @ V.T, (V / np.sqrt(w)) @ V.T
     return d @ Fih, [y @ Fh for y in ys], U @ Fh
 
@@ -203,7 +214,8 @@ def _complement_basis(rows, n):
     return np.linalg.svd(np.eye(n) - Qf @ Qf.T)[0][:, :n - len(rows)]
 
 def causal_order_by_rank(R):
-    "Roots first: the environment whose R^m, with the span of the encoder rows found so far projected out, is closest to rank 1."
+    """Roots first: the environment whose R^m, with the span of the encoder rows found so far projected out, is
+    closest to rank 1."""
     M, n, _ = R.shape; found, rows, order, ratios = [], [], [], []
     for t in range(M):
         Q = _complement_basis(rows, n) if rows else np.eye(n)
@@ -226,6 +238,7 @@ def unmix_hard(enc, ys, order):
         enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
     return enc
 
+# %% ../../nbs/31_score_crl.ipynb #136c0881
 @dataclass
 class ScoreCRLResult:
     "What a score-based CRL method returns: ẑ = (x - mean) @ encoder.T, and a DAG over ẑ."
@@ -239,9 +252,11 @@ class ScoreCRLResult:
     seconds: float = 0.0
     def transform(self, x) -> np.ndarray:
         x = check_array(x, "x", ndim=2)
-        if x.shape[1] != self.encoder.shape[1]: raise ValueError(f"x: expected {self.encoder.shape[1]} columns, got {x.shape[1]}")
+        if x.shape[1] != self.encoder.shape[1]:
+            raise ValueError(f"x: expected {self.encoder.shape[1]} columns, got {x.shape[1]}")
         return (x - self.mean) @ self.encoder.T
 
+# %% ../../nbs/31_score_crl.ipynb #46157e62
 def _edges(enc, R, ys, edge_test, alpha, atol):
     n = len(enc)
     if edge_test == "wald":
@@ -263,7 +278,8 @@ def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     check_option(edge_test, "edge_test", ["atol", "wald"])
     x = check_array(x, "x", ndim=2); xs = split_environments(x, env, min_samples=n_latents + 2)
     if len(xs) != n_latents + 1:
-        raise ValueError(f"env: LSCALE-I needs 1 observational + one environment per latent = {n_latents + 1} environments, got {len(xs)}")
+        raise ValueError(f"env: LSCALE-I needs 1 observational + one environment per latent = {n_latents + 1} "
+                         f"environments, got {len(xs)}")
     if edge_test == "wald" and not (isinstance(scores, str) and scores == "gaussian"):
         raise ValueError("edge_test='wald' tests Gaussian precision changes; use edge_test='atol' with learned scores")
     mean, U = reduce_dimension(x, n_latents)
@@ -281,7 +297,8 @@ def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
         enc = _standardize_rows(unmix_hard(enc1, ys, order1), ys[0])
         W = _edges(enc, R, ys, edge_test, alpha, atol)
         G, order, _ = project_to_dag(W, dag, max_exact)
-    S = latent_strengths(enc, R); np.fill_diagonal(S, 0.0); steps["strengths"] = S      # unthresholded, for threshold sweeps
+    # unthresholded, for threshold sweeps
+    S = latent_strengths(enc, R); np.fill_diagonal(S, 0.0); steps["strengths"] = S
     return ScoreCRLResult("LSCALE-I", mean, enc @ U.T, G, order, W, steps, time.perf_counter() - t0)
 
 # %% ../../nbs/31_score_crl.ipynb #6f07abcf
@@ -295,7 +312,8 @@ def env_target_labelling(meta: dict):
     return perm
 
 def incorrect_mixing(T, perm, graph=None, soft: bool = False, tol: float = 5e-2) -> float:
-    "Share of off-target entries of the row-normalised effective mixing T = encoder·G (code k, factor j) that are >= tol; for soft interventions a matched factor's parents are allowed."
+    """Share of off-target entries of the row-normalised effective mixing T = encoder·G (code k, factor j) that are
+    >= tol; for soft interventions a matched factor's parents are allowed."""
     T = np.abs(check_array(T, "T", ndim=2)); n = len(T)
     E = T / np.maximum(T.max(1, keepdims=True), 1e-300)
     allowed = np.zeros_like(E, bool)
@@ -306,7 +324,8 @@ def incorrect_mixing(T, perm, graph=None, soft: bool = False, tol: float = 5e-2)
     return float(bad.sum() / max(n * n - n, 1))
 
 def evaluate_crl(result: ScoreCRLResult, data: dict, soft: bool | None = None) -> dict:
-    "MCC, SHD (reversal once and twice), edge precision/recall and incorrect mixing of a result against the generator's truth."
+    """MCC, SHD (reversal once and twice), edge precision/recall and incorrect mixing of a result against the
+    generator's truth."""
     a, meta = data["arrays"], data["meta"]
     obs = a["env"] == 0
     zh = result.transform(a["x"][obs].astype(float)); z = a["z"][obs].astype(float)
@@ -318,9 +337,11 @@ def evaluate_crl(result: ScoreCRLResult, data: dict, soft: bool | None = None) -
            "shd_twice": int(shd(A, Gh, reversal="twice")), "seconds": result.seconds}
     pr = edge_precision_recall(A, Gh); out.update({"precision": pr["precision"], "recall": pr["recall"]})
     if soft:
-        out["shd_closure"] = int(shd(transitive_closure(A), Gh)); out["shd_reduction"] = int(shd(transitive_reduction(A), Gh))
+        out["shd_closure"] = int(shd(transitive_closure(A), Gh))
+        out["shd_reduction"] = int(shd(transitive_reduction(A), Gh))
     if meta.get("mixing_matrix") is not None:
-        T = result.encoder @ np.asarray(meta["mixing_matrix"]) * z.std(0)[None, :]     # contribution of each z_j to each code
+        # contribution of each z_j to each code
+        T = result.encoder @ np.asarray(meta["mixing_matrix"]) * z.std(0)[None, :]
         out["incorrect_mixing"] = incorrect_mixing(T, perm, A, soft)
     return out
 
@@ -350,9 +371,11 @@ def _umni_search(Rx, C, chunk):
             k = int(np.argmin(ratio))
             if ratio[k] < best[0]: best = (ratio[k], c[k])
         ws.append(best[1]); ratios.append(float(best[0]))
-        rows.append(np.linalg.eigh(np.einsum("a,abij,b->ij", best[1], Rx, best[1]))[1][:, -1])   # unprojected: mixes only with parents
+        # unprojected: mixes only with parents
+        rows.append(np.linalg.eigh(np.einsum("a,abij,b->ij", best[1], Rx, best[1]))[1][:, -1])
     return np.stack(rows), np.stack(ws), ratios
 
+# %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
              alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
              score_kwargs: dict | None = None) -> ScoreCRLResult:
@@ -362,7 +385,9 @@ def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     check_option(intervention, "intervention", ["hard", "soft"])
     x = check_array(x, "x", ndim=2); xs = split_environments(x, env, min_samples=n_latents + 2)
     M = len(xs) - 1; n = n_latents
-    if M != n: raise ValueError(f"env: UMNI-CRL needs 1 observational + n_latents = {n} interventional environments, got {M} + 1")
+    if M != n:
+        raise ValueError(f"env: UMNI-CRL needs 1 observational + n_latents = {n} interventional environments, "
+                         f"got {M} + 1")
     mean, U = reduce_dimension(x, n)
     ys = [v @ U - mean @ U for v in xs]
     d, ys, U = _balance(_score_differences(ys, scores, seed, score_kwargs), ys, U)
@@ -376,7 +401,8 @@ def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     return ScoreCRLResult("UMNI-CRL", mean, enc @ U.T, G, order, Z, steps, time.perf_counter() - t0)
 
 def unmix_multi(enc, ys):
-    "Rows in causal order; for each latent pick the environment whose regression on earlier latents differs most from env 0's."
+    """Rows in causal order; for each latent pick the environment whose regression on earlier latents differs most
+    from env 0's."""
     enc = enc.copy(); n = len(enc)
     for i in range(1, n):
         pre = list(range(i)); cands = []
@@ -390,7 +416,8 @@ def unmix_multi(enc, ys):
     return enc
 
 def ci_graph(zh, order, alpha: float = 1e-3):
-    "Edges j -> i (j earlier in `order`) where the partial correlation of ẑ_i and ẑ_j given the other earlier latents is non-zero (Fisher z, Bonferroni)."
+    """Edges j -> i (j earlier in `order`) where the partial correlation of ẑ_i and ẑ_j given the other earlier
+    latents is non-zero (Fisher z, Bonferroni)."""
     N, n = zh.shape; G = np.zeros((n, n), int); Z = np.zeros((n, n))
     crit = norm.ppf(1 - alpha / (2 * max(n * (n - 1) / 2, 1)))
     for k in range(1, n):
@@ -427,9 +454,9 @@ def _check_linear_hard(meta):
         raise ValueError(f"meta: GSCALE-I needs hard interventions, got intervention={meta.get('intervention')!r}")
 
 def latent_precisions(meta: dict) -> np.ndarray:
-    """Precision matrices P_e (n_envs, n, n) of z in each environment of a linear Gaussian SCM under hard interventions:
-    z = Bz + ε with B = Wᵀ (W[i, j] = weight of i → j), so P_e = (I − B_e)ᵀ diag(1/σ_e²)(I − B_e), where B_e has the
-    intervened nodes' rows zeroed (parents cut) and σ²_e,i = var_change_e · σ²_i."""
+    """Precision matrices P_e (n_envs, n, n) of z in each environment of a linear Gaussian SCM under hard
+    interventions: z = Bz + ε with B = Wᵀ (W[i, j] = weight of i → j), so P_e = (I − B_e)ᵀ diag(1/σ_e²)(I − B_e),
+    where B_e has the intervened nodes' rows zeroed (parents cut) and σ²_e,i = var_change_e · σ²_i."""
     _check_linear_hard(meta)
     W = np.asarray(meta["weights"], float); s = np.asarray(meta["noise_std"], float); n = len(s)
     if W.shape != (n, n): raise ValueError(f"meta: weights has shape {W.shape}, noise_std has {n} entries")
@@ -449,22 +476,29 @@ def pairs_from_meta(meta: dict) -> list[tuple[int, int]]:
     n = len(meta["noise_std"]); pairs = []
     for i in range(n):
         envs = [e for e, t in enumerate(meta["env_targets"]) if list(t) == [i]]
-        if len(envs) != 2: raise ValueError(f"meta: node {i} has {len(envs)} single-node environment(s); GSCALE-I needs exactly 2 (envs_per_node=2)")
+        if len(envs) != 2:
+            raise ValueError(f"meta: node {i} has {len(envs)} single-node environment(s); "
+                             "GSCALE-I needs exactly 2 (envs_per_node=2)")
         a, b = envs
         if meta["var_change"][a] == meta["var_change"][b]:
-            raise ValueError(f"meta: the two environments {a}, {b} of node {i} have the same variance change; their scores coincide")
+            raise ValueError(f"meta: the two environments {a}, {b} of node {i} have the same variance change; "
+                             "their scores coincide")
         pairs.append((a, b))
     return pairs
 
+# %% ../../nbs/31_score_crl.ipynb #0c8f8065
 def _check_pairs(pairs, n_envs):
     try: pairs = [(int(a), int(b)) for a, b in pairs]
-    except (TypeError, ValueError): raise ValueError(f"pairs: expected a list of (env_a, env_b) integer pairs, got {pairs!r}") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"pairs: expected a list of (env_a, env_b) integer pairs, got {pairs!r}") from None
     for a, b in pairs:
-        if not (0 <= a < n_envs and 0 <= b < n_envs) or a == b: raise ValueError(f"pairs: ({a}, {b}) is not a pair of distinct environments in 0..{n_envs - 1}")
+        if not (0 <= a < n_envs and 0 <= b < n_envs) or a == b:
+            raise ValueError(f"pairs: ({a}, {b}) is not a pair of distinct environments in 0..{n_envs - 1}")
     return pairs
 
 def latent_score_differences(meta: dict, z, pairs=None) -> np.ndarray:
-    "Latent score differences d^k_Z(z) = s^a_Z(z) − s^b_Z(z) = −(P_a − P_b) z, shape (K, N, n), for the pairs k = (a, b)."
+    """Latent score differences d^k_Z(z) = s^a_Z(z) − s^b_Z(z) = −(P_a − P_b) z, shape (K, N, n), for the pairs
+    k = (a, b)."""
     P = latent_precisions(meta); n = P.shape[1]
     z = check_array(z, "z", ndim=2)
     if z.shape[1] != n: raise ValueError(f"z: expected {n} columns (latents), got shape {z.shape}")
@@ -472,13 +506,15 @@ def latent_score_differences(meta: dict, z, pairs=None) -> np.ndarray:
     return np.stack([-z @ (P[a] - P[b]).T for a, b in pairs])
 
 def oracle_score_differences(meta: dict, z, x_jacobian, pairs=None, return_latent: bool = False):
-    """Analytic observed-space score differences d^k_X(x) = pinv(J_g(z))ᵀ d^k_Z(z), shape (K, N, d), at samples x = g(z)
-    with true latents z (N, n) and mixing Jacobians J_g(z) (N, d, n). Only the tangent part of d_X is defined (x lives
-    on an n-dim manifold); pinv(J_g)ᵀ is the extension with no normal component, and J_gᵀ d^k_X = d^k_Z exactly."""
+    """Analytic observed-space score differences d^k_X(x) = pinv(J_g(z))ᵀ d^k_Z(z), shape (K, N, d), at samples
+    x = g(z) with true latents z (N, n) and mixing Jacobians J_g(z) (N, d, n). Only the tangent part of d_X is defined
+    (x lives on an n-dim manifold); pinv(J_g)ᵀ is the extension with no normal component, and J_gᵀ d^k_X = d^k_Z
+    exactly."""
     dZ = latent_score_differences(meta, z, pairs)
     J = check_array(x_jacobian, "x_jacobian", ndim=3)
     N, n = dZ.shape[1:]
-    if J.shape[0] != N or J.shape[2] != n: raise ValueError(f"x_jacobian: expected shape ({N}, d, {n}) to match z, got {J.shape}")
+    if J.shape[0] != N or J.shape[2] != n:
+        raise ValueError(f"x_jacobian: expected shape ({N}, d, {n}) to match z, got {J.shape}")
     if J.shape[1] < n: raise ValueError(f"x_jacobian: d = {J.shape[1]} < n = {n}; the mixing cannot be injective")
     Jp = np.linalg.pinv(J)                                           # (N, n, d)
     dX = np.einsum("nid,kni->knd", Jp, dZ)                           # pinv(J)ᵀ d_Z, per sample
@@ -511,8 +547,9 @@ def _latent_score_diffs(decoder, zhat, dX, create_graph):
 def gscale_loss(D_hat, loss: str = "l1", margin: float = 1.0, balance: bool = False):
     """Sparsity part of the GSCALE-I loss on D̂ (K × n): 'l1' = ‖D̂ − I‖₁ (the MLP code), 'hinge' = Σ ReLU(c − diag D̂)
     + Σ off-diag D̂ (the GLM code, c = `margin`), 'ratio' = Σ_k off-diagonal share of row k, Σ_{j≠k} D̂_kj / Σ_j D̂_kj
-    (scale-free: no collapse of D̂ towards 0; not in the papers). `balance` divides the off-diagonal sum by n − 1 so that the n(n − 1)
-    off-diagonal entries weigh as much in total as the n diagonal ones (same minimiser D̂ = I; identical for n = 2)."""
+    (scale-free: no collapse of D̂ towards 0; not in the papers). `balance` divides the off-diagonal sum by n − 1 so
+    that the n(n − 1) off-diagonal entries weigh as much in total as the n diagonal ones (same minimiser D̂ = I;
+    identical for n = 2)."""
     n = D_hat.shape[1]; I = torch.eye(D_hat.shape[0], n, dtype=D_hat.dtype, device=D_hat.device)
     w = 1.0 / max(n - 1, 1) if balance else 1.0
     off = (D_hat * (1 - I)).sum()
@@ -520,6 +557,7 @@ def gscale_loss(D_hat, loss: str = "l1", margin: float = 1.0, balance: bool = Fa
     if loss == "ratio": return (1 - torch.diagonal(D_hat) / D_hat.sum(1).clamp_min(1e-12)).sum()
     return torch.relu(margin - torch.diagonal(D_hat)).sum() + w * off
 
+# %% ../../nbs/31_score_crl.ipynb #1775d017
 @dataclass
 class GSCALEResult:
     "Trained GSCALE-I autoencoder: `encode(x)`/`decode(z)` (NumPy in/out), `D_hat` (K × n), per-step `history`."
@@ -545,7 +583,8 @@ class GSCALEResult:
     def encode(self, x) -> np.ndarray:
         "ẑ = h(x) for x (N, d)."
         x = check_array(x, "x", ndim=2)
-        if x.shape[1] != self.config["obs_dim"]: raise ValueError(f"x: expected {self.config['obs_dim']} columns, got shape {x.shape}")
+        if x.shape[1] != self.config["obs_dim"]:
+            raise ValueError(f"x: expected {self.config['obs_dim']} columns, got shape {x.shape}")
         return self._apply(self.encoder, (x - self.x_shift) / self.x_scale, "x", self.config["obs_dim"])
 
     def decode(self, zhat) -> np.ndarray:
@@ -554,13 +593,18 @@ class GSCALEResult:
 
     def __call__(self, x): return self.encode(x)
 
+# %% ../../nbs/31_score_crl.ipynb #db8d37ab
 def _validate(x, score_diffs, n_latents):
     x = check_array(x, "x", ndim=2)
     S = check_array(score_diffs, "score_diffs", ndim=3)
     if not isinstance(n_latents, (int, np.integer)) or isinstance(n_latents, bool) or n_latents < 1:
         raise ValueError(f"n_latents: expected a positive integer, got {n_latents!r}")
-    if S.shape[1:] != x.shape: raise ValueError(f"score_diffs: expected shape (K, {x.shape[0]}, {x.shape[1]}) to match x {x.shape}, got {S.shape}")
-    if S.shape[0] != n_latents: raise ValueError(f"score_diffs: GSCALE-I needs one pair per latent, K = n_latents = {n_latents}, got K = {S.shape[0]}")
+    if S.shape[1:] != x.shape:
+        raise ValueError(f"score_diffs: expected shape (K, {x.shape[0]}, {x.shape[1]}) to match x {x.shape}, "
+                         f"got {S.shape}")
+    if S.shape[0] != n_latents:
+        raise ValueError(f"score_diffs: GSCALE-I needs one pair per latent, K = n_latents = {n_latents}, "
+                         f"got K = {S.shape[0]}")
     if x.shape[1] < n_latents: raise ValueError(f"x: obs_dim {x.shape[1]} < n_latents {n_latents}")
     if len(x) < 2: raise ValueError(f"x: needs at least 2 samples, got {len(x)}")
     return x, S
@@ -579,6 +623,30 @@ def _d_hat(encoder, decoder, X, S, chunk=4096):
         tot += g.abs().sum(1).detach()
     return (tot / len(X)).cpu().numpy()
 
+def _gscale_data(x, S, standardize, normalize, dev):
+    """x (N, d) and its score differences S (K, N, d) as float32 tensors on `dev`, optionally standardised and
+    normalised per sample; returns (X, St, shift, scale)."""
+    d = x.shape[1]
+    # optional standardisation x' = (x − μ)/σ: the score difference transforms as d' = σ ⊙ d (chain rule)
+    shift = x.mean(0) if standardize else np.zeros(d); scale = x.std(0) if standardize else np.ones(d)
+    scale = np.where(scale > 0, scale, 1.0)
+    X = torch.as_tensor((x - shift) / scale, dtype=torch.float32, device=dev)
+    S = S * scale
+    if normalize == "sample":  # d^k(x) / ‖d^k(x)‖: a positive rescaling keeps every zero of J_fᵀ d^k
+        nrm = np.linalg.norm(S, axis=2, keepdims=True); S = S / np.where(nrm > 0, nrm, 1.0)
+    St = torch.as_tensor(S, dtype=torch.float32, device=dev)
+    return X, St, shift, scale
+
+def _gscale_losses(enc, dec, xb, Sb, create_graph, loss, margin, balance):
+    "Reconstruction error and sparsity loss (on the mini-batch's D̂) of the batch xb with score differences Sb."
+    zh = enc(xb)
+    xh = dec(zh)
+    recon = (xh - xb).pow(2).sum(1).mean()
+    G = _latent_score_diffs(dec, zh, Sb, create_graph=create_graph)
+    sp = gscale_loss(G.abs().mean(1), loss, margin, balance)
+    return recon, sp
+
+# %% ../../nbs/31_score_crl.ipynb #fb0d6d20
 def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, lam: float = 100.0, loss: str = "l1",
              steps: int = 3000, batch_size: int = 256, lr: float = 3e-3, seed: int = 0, device=None, eval_x=None,
              eval_z=None, eval_every: int = 500, sparsity_weight: float = 1.0, margin: float = 1.0,
@@ -587,12 +655,13 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
              grad_clip: float | None = None, progress: bool = True) -> GSCALEResult:
     """GSCALE-I: train an encoder h (x → ẑ) and decoder f (ẑ → x) so that D̂[k, j] = E|[J_f(h(x))ᵀ d^k_X(x)]_j| is the
     identity (each learned latent j reacts to exactly one node's pair of hard interventions, pair k = j) while
-    f(h(x)) ≈ x. Loss: sparsity_weight · gscale_loss(D̂, loss) + lam · E‖f(h(x)) − x‖² (D̂ on the mini-batch). Adam, mini-batches
-    drawn by a seeded torch.Generator, cosine learning-rate decay to lr · lr_decay. `score_diffs` (K, N, d) are the
-    observed score differences of the K = n_latents pairs evaluated at the rows of `x` (N, d). With eval_x/eval_z,
-    `history` also records the Pearson MCC every `eval_every` steps. steps=0 returns the untrained (random init) model;
-    sparsity_weight=0 is a plain autoencoder. The returned `D_hat` is computed on all of x with the score differences
-    the loss saw (normalised per sample if normalize='sample'), so its scale depends on that choice."""
+    f(h(x)) ≈ x. Loss: sparsity_weight · gscale_loss(D̂, loss) + lam · E‖f(h(x)) − x‖² (D̂ on the mini-batch). Adam,
+    mini-batches drawn by a seeded torch.Generator, cosine learning-rate decay to lr · lr_decay. `score_diffs`
+    (K, N, d) are the observed score differences of the K = n_latents pairs evaluated at the rows of `x` (N, d). With
+    eval_x/eval_z, `history` also records the Pearson MCC every `eval_every` steps. steps=0 returns the untrained
+    (random init) model; sparsity_weight=0 is a plain autoencoder. The returned `D_hat` is computed on all of x with
+    the score differences the loss saw (normalised per sample if normalize='sample'), so its scale depends on that
+    choice."""
     x, S = _validate(x, score_diffs, n_latents)
     n = int(n_latents); N, d = x.shape
     hidden = _pos_int(hidden, "hidden"); depth = _pos_int(depth, "depth"); steps = _pos_int(steps, "steps", 0)
@@ -600,23 +669,18 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
     seed = _pos_int(seed, "seed", 0); warmup = _pos_int(warmup, "warmup", 0)
     if grad_clip is not None: grad_clip = _pos_float(grad_clip, "grad_clip", allow_zero=False)
     lam = _pos_float(lam, "lam"); lr = _pos_float(lr, "lr", allow_zero=False); margin = _pos_float(margin, "margin")
-    sparsity_weight = _pos_float(sparsity_weight, "sparsity_weight"); weight_decay = _pos_float(weight_decay, "weight_decay")
-    lr_decay = _pos_float(lr_decay, "lr_decay")
-    check_option(loss, "loss", ["l1", "hinge", "ratio"]); check_option(normalize, "normalize", ["none", "sample"]); check_option(activation, "activation", list(_ACTS))
+    sparsity_weight = _pos_float(sparsity_weight, "sparsity_weight")
+    weight_decay = _pos_float(weight_decay, "weight_decay"); lr_decay = _pos_float(lr_decay, "lr_decay")
+    check_option(loss, "loss", ["l1", "hinge", "ratio"]); check_option(normalize, "normalize", ["none", "sample"])
+    check_option(activation, "activation", list(_ACTS))
     if (eval_x is None) != (eval_z is None): raise ValueError("eval_x, eval_z: give both or neither")
     if eval_x is not None:
         eval_x = check_array(eval_x, "eval_x", ndim=2); eval_z = check_array(eval_z, "eval_z", ndim=2)
         if eval_x.shape[1] != d: raise ValueError(f"eval_x: expected {d} columns like x, got shape {eval_x.shape}")
-        if len(eval_z) != len(eval_x): raise ValueError(f"eval_z: expected {len(eval_x)} rows like eval_x, got {len(eval_z)}")
+        if len(eval_z) != len(eval_x):
+            raise ValueError(f"eval_z: expected {len(eval_x)} rows like eval_x, got {len(eval_z)}")
     dev = get_device(device)
-    # optional standardisation x' = (x − μ)/σ: the score difference transforms as d' = σ ⊙ d (chain rule)
-    shift = x.mean(0) if standardize else np.zeros(d); scale = x.std(0) if standardize else np.ones(d)
-    scale = np.where(scale > 0, scale, 1.0)
-    X = torch.as_tensor((x - shift) / scale, dtype=torch.float32, device=dev)
-    S = S * scale
-    if normalize == "sample":                       # d^k(x) / ‖d^k(x)‖: a positive rescaling keeps every zero of J_fᵀ d^k
-        nrm = np.linalg.norm(S, axis=2, keepdims=True); S = S / np.where(nrm > 0, nrm, 1.0)
-    St = torch.as_tensor(S, dtype=torch.float32, device=dev)
+    X, St, shift, scale = _gscale_data(x, S, standardize, normalize, dev)
     torch.manual_seed(seed)
     enc = make_mlp(d, n, hidden, depth, activation, layer_norm).to(dev)
     dec = make_mlp(n, d, hidden, depth, activation, layer_norm).to(dev)
@@ -644,21 +708,17 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
         if step % eval_every == 0: _eval(step)
         if pos + B > N: perm = torch.randperm(N, generator=gen); pos = 0
         idx = perm[pos:pos + B].to(dev); pos += B
-        xb, Sb = X[idx], St[:, idx]
-        zh = enc(xb)
-        xh = dec(zh)
-        recon = (xh - xb).pow(2).sum(1).mean()
         # with sparsity_weight = 0 (plain autoencoder) D̂ is still computed, without a graph, to log it
-        G = _latent_score_diffs(dec, zh, Sb, create_graph=sparsity_weight > 0)
-        sp = gscale_loss(G.abs().mean(1), loss, margin, balance)
+        recon, sp = _gscale_losses(enc, dec, X[idx], St[:, idx], sparsity_weight > 0, loss, margin, balance)
         w_sp = sparsity_weight * min(1.0, (step + 1) / warmup) if warmup else sparsity_weight
         total = w_sp * sp + lam * recon
         opt.zero_grad(set_to_none=True); total.backward()
         if grad_clip is not None: torch.nn.utils.clip_grad_norm_(params, grad_clip)
         opt.step(); sched.step()
-        hist["step"].append(step); hist["loss"].append(float(total.detach())); hist["recon"].append(float(recon.detach()))
-        hist["sparsity"].append(float(sp.detach()))
-        if not np.isfinite(hist["loss"][-1]): raise FloatingPointError(f"gscale_i: loss became {hist['loss'][-1]} at step {step}; lower lr")
+        hist["step"].append(step); hist["loss"].append(float(total.detach()))
+        hist["recon"].append(float(recon.detach())); hist["sparsity"].append(float(sp.detach()))
+        if not np.isfinite(hist["loss"][-1]):
+            raise FloatingPointError(f"gscale_i: loss became {hist['loss'][-1]} at step {step}; lower lr")
     _eval(steps)
     result.wall_time = time.perf_counter() - t0
     enc.eval(); dec.eval()
@@ -666,8 +726,10 @@ def gscale_i(x, score_diffs, n_latents: int, hidden: int = 256, depth: int = 3, 
     result.D_hat = Dh
     return result
 
+# %% ../../nbs/31_score_crl.ipynb #f581f695
 def _one_thread_on_cpu(fn):
-    "Small MLPs train faster with one intra-op thread on CPU (60 steps at width 32: 0.17 s against 12.8 s with 2 threads on a loaded 2-core machine)."
+    """Small MLPs train faster with one intra-op thread on CPU (60 steps at width 32: 0.17 s against 12.8 s with 2
+    threads on a loaded 2-core machine)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with single_thread(get_device(kwargs.get("device"))): return fn(*args, **kwargs)
@@ -677,8 +739,8 @@ gscale_i = _one_thread_on_cpu(gscale_i)
 GSCALE = gscale_i
 
 def score_mixing_matrix(D_hat, perm=None) -> dict:
-    """How close D̂ (K × n) is to a (permuted) identity: normalised off-diagonal mass and the latent each pair lands on.
-    `perm` re-orders latents (e.g. the MCC matching) before measuring."""
+    """How close D̂ (K × n) is to a (permuted) identity: normalised off-diagonal mass and the latent each pair lands
+    on. `perm` re-orders latents (e.g. the MCC matching) before measuring."""
     D = check_array(D_hat, "D_hat", ndim=2)
     if perm is not None: D = D[:, np.asarray(perm)]
     Dn = D / np.maximum(D.max(1, keepdims=True), 1e-12)

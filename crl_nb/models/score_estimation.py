@@ -36,7 +36,8 @@ def gaussian_score(x, mean, precision) -> np.ndarray:
     mean, precision = check_array(mean, "mean", ndim=1), check_array(precision, "precision", ndim=2)
     d = x.shape[1]
     if mean.shape != (d,) or precision.shape != (d, d):
-        raise ValueError(f"mean, precision: expected shapes ({d},) and ({d}, {d}) for {d}-column x, got {mean.shape} and {precision.shape}")
+        raise ValueError(f"mean, precision: expected shapes ({d},) and ({d}, {d}) for {d}-column x, "
+                         f"got {mean.shape} and {precision.shape}")
     return -(x - mean) @ precision
 
 class GaussianScore:
@@ -67,8 +68,10 @@ def _check_points(x, d, name="x"):
 
 # %% ../../nbs/30_score_estimation.ipynb #b08096ce
 def _check_pos(value, name, integer=True):
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer else isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not ok or value <= 0: raise ValueError(f"{name}: expected a positive {'integer' if integer else 'number'}, got {value!r}")
+    ok = (isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer
+          else isinstance(value, (int, float)) and not isinstance(value, bool))
+    if not ok or value <= 0:
+        raise ValueError(f"{name}: expected a positive {'integer' if integer else 'number'}, got {value!r}")
     return value
 
 def _standardizer(x: np.ndarray, standardize: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +82,8 @@ def _standardizer(x: np.ndarray, standardize: bool) -> tuple[np.ndarray, np.ndar
 
 def _fit_loop(net: nn.Module, loss_fn: Callable, n: int, *, epochs: int, min_steps: int, batch_size: int, lr: float,
               betas: tuple, weight_decay: float, generator: torch.Generator, device, desc: str) -> list[float]:
-    "Adam + cosine decay over minibatches of `n` rows; `loss_fn(idx)` returns the batch loss. Returns the loss per epoch."
+    """Adam + cosine decay over minibatches of `n` rows; `loss_fn(idx)` returns the batch loss. Returns the loss per
+    epoch."""
     bs = min(batch_size, n)
     per_epoch = math.ceil(n / bs)
     epochs = max(epochs, math.ceil(min_steps / per_epoch))
@@ -112,7 +116,6 @@ class LearnedScore:
     """Score ∇log p of the sample given to `fit`, learned by denoising ("dsm") or sliced ("ssm") score matching.
     Call the fitted object on points (N, d) to get scores (N, d) in the original coordinates."""
     METHODS = ("dsm", "ssm")
-
     def __init__(self, method: str = "dsm", hidden: int = 64, depth: int | None = None, epochs: int = 20,
                  min_steps: int = 400, batch_size: int = 512, lr: float = 1e-3, weight_decay: float = 1e-5,
                  sigma_min: float = 0.01, sigma_max: float = 0.5, n_levels: int = 1, antithetic: bool = True,
@@ -121,85 +124,85 @@ class LearnedScore:
         self.hidden = _check_pos(hidden, "hidden")
         self.depth = _check_pos(depth if depth is not None else (3 if method == "dsm" else 2), "depth")
         self.epochs, self.batch_size = _check_pos(epochs, "epochs"), _check_pos(batch_size, "batch_size")
-        if not (isinstance(min_steps, (int, np.integer)) and min_steps >= 0): raise ValueError(f"min_steps: expected an integer >= 0, got {min_steps!r}")
+        if not (isinstance(min_steps, (int, np.integer)) and min_steps >= 0):
+            raise ValueError(f"min_steps: expected an integer >= 0, got {min_steps!r}")
         self.min_steps = int(min_steps)
         self.lr, self.weight_decay = _check_pos(lr, "lr", integer=False), float(weight_decay)
-        self.sigma_min, self.sigma_max = _check_pos(sigma_min, "sigma_min", False), _check_pos(sigma_max, "sigma_max", False)
+        self.sigma_min, self.sigma_max = (_check_pos(sigma_min, "sigma_min", False),
+                                          _check_pos(sigma_max, "sigma_max", False))
         if sigma_max < sigma_min: raise ValueError(f"sigma_max: must be >= sigma_min ({sigma_min}), got {sigma_max}")
         self.n_levels, self.n_slices = _check_pos(n_levels, "n_levels"), _check_pos(n_slices, "n_slices")
         self.antithetic, self.seed, self.standardize = bool(antithetic), int(seed), bool(standardize)
         self.device = get_device(device)
-
     def fit(self, x) -> "LearnedScore":
         "Fit the score network to the rows of `x` (N, d); sets `history` (mean loss per epoch)."
         x = check_array(x, "x", ndim=2, min_rows=2)
         with single_thread(self.device): return self._fit(x)
-
     def _fit(self, x):
-        n, d = x.shape
-        self.dim_ = d
-        self.mean_, self.std_ = _standardizer(x, self.standardize)
-        dev = self.device
+        n, d = x.shape; self.dim_ = d
+        self.mean_, self.std_ = _standardizer(x, self.standardize); dev = self.device
         u = torch.as_tensor((x - self.mean_) / self.std_, dtype=torch.float32, device=dev)
         with torch.random.fork_rng(devices=[]):             # seeded init without touching the global RNG
             torch.manual_seed(self.seed)
             if self.method == "dsm": net = MLPDenoiser(d, hidden=self.hidden, depth=self.depth)
             else: net = mlp(d, d, self.hidden, self.depth, nn.Tanh)
         self.net = net.to(dev)
-        scale = 1.0 if self.standardize else float(x.std(0).mean() or 1.0)   # noise levels are relative to the data's spread
+        # noise levels are relative to the data's spread
+        scale = 1.0 if self.standardize else float(x.std(0).mean() or 1.0)
         L = self.n_levels
-        self.sigmas_ = torch.tensor(np.geomspace(self.sigma_min, self.sigma_max, L) * scale, dtype=torch.float32, device=dev)
-        self.timesteps_ = torch.tensor([round(999 * k / max(L - 1, 1)) for k in range(L)], dtype=torch.long, device=dev)
+        self.sigmas_ = torch.tensor(np.geomspace(self.sigma_min, self.sigma_max, L) * scale, dtype=torch.float32,
+                                    device=dev)
+        self.timesteps_ = torch.tensor([round(999 * k / max(L - 1, 1)) for k in range(L)], dtype=torch.long,
+                                       device=dev)
         g = torch.Generator(device=dev).manual_seed(self.seed)
-        loss_fn = (lambda idx: self._dsm_loss(u[idx], g)) if self.method == "dsm" else (lambda idx: self._ssm_loss(u[idx], g))
+        loss_fn = ((lambda idx: self._dsm_loss(u[idx], g)) if self.method == "dsm"
+                   else (lambda idx: self._ssm_loss(u[idx], g)))
         betas = (0.9, 0.999) if self.method == "dsm" else (0.5, 0.999)
-        self.history = _fit_loop(self.net, loss_fn, n, epochs=self.epochs, min_steps=self.min_steps, batch_size=self.batch_size,
-                                 lr=self.lr, betas=betas, weight_decay=self.weight_decay, generator=g, device=dev,
-                                 desc=f"score ({self.method})")
+        self.history = _fit_loop(self.net, loss_fn, n, epochs=self.epochs, min_steps=self.min_steps,
+                                 batch_size=self.batch_size, lr=self.lr, betas=betas, weight_decay=self.weight_decay,
+                                 generator=g, device=dev, desc=f"score ({self.method})")
         return self
-
     def _dsm_loss(self, ub, g):
         level = torch.randint(0, len(self.sigmas_), (len(ub),), generator=g, device=ub.device)
         sigma, t = self.sigmas_[level][:, None], self.timesteps_[level]
         eps = torch.randn(ub.shape, generator=g, device=ub.device)
-        if self.antithetic: xt, target, t = torch.cat([ub + sigma * eps, ub - sigma * eps]), torch.cat([eps, -eps]), torch.cat([t, t])
+        if self.antithetic:
+            xt, target, t = torch.cat([ub + sigma * eps, ub - sigma * eps]), torch.cat([eps, -eps]), torch.cat([t, t])
         else: xt, target = ub + sigma * eps, eps
         return ((self.net(xt, t) - target) ** 2).sum(1).mean()
-
     def _ssm_loss(self, ub, g):
         xr = ub.repeat(self.n_slices, 1).requires_grad_(True)
         v = torch.randn(xr.shape, generator=g, device=ub.device)
         s = self.net(xr)
         jv, = torch.autograd.grad((s * v).sum(), xr, create_graph=True)     # ∇_x (vᵀ s(x)) per row
         return (0.5 * (s ** 2).sum(1) + (jv * v).sum(1)).mean()
-
     def score_standardized(self, u: torch.Tensor) -> torch.Tensor:
         "The network's score in standardised coordinates u (tensor in, tensor out; differentiable)."
         _check_fitted(self, "net")
         if self.method == "dsm": return -self.net(u, self.timesteps_[0].expand(len(u))) / self.sigmas_[0]
         return self.net(u)
-
     @torch.no_grad()
     def __call__(self, x) -> np.ndarray:
         "Estimated scores (N, d) at the rows of `x`, in the original coordinates (evaluated 4096 rows at a time)."
-        _check_fitted(self, "net")
-        x = _check_points(x, self.dim_)
+        _check_fitted(self, "net"); x = _check_points(x, self.dim_)
         def f(xb):
             u = torch.as_tensor((xb - self.mean_) / self.std_, dtype=torch.float32, device=self.device)
             return self.score_standardized(u).cpu().double().numpy() / self.std_
         return _batched(f, x)
-
-    def __repr__(self): return f"LearnedScore(method={self.method!r}, hidden={self.hidden}, depth={self.depth}, seed={self.seed})"
+    def __repr__(self):
+        return f"LearnedScore(method={self.method!r}, hidden={self.hidden}, depth={self.depth}, seed={self.seed})"
 
 # %% ../../nbs/30_score_estimation.ipynb #88d53c93
 class DensityRatio:
-    """Log density ratio r(x) ≈ log p_a(x) − log p_b(x) from a classifier between samples of a (label 1) and b (label 0);
-    its gradient `grad(x)` is the score difference s_a(x) − s_b(x)."""
-    def __init__(self, hidden: int = 64, depth: int = 3, epochs: int = 10, min_steps: int = 400, batch_size: int = 512,
-                 lr: float = 1e-3, weight_decay: float = 1e-4, seed: int = 0, device=None, standardize: bool = True):
+    """Log density ratio r(x) ≈ log p_a(x) − log p_b(x) from a classifier between samples of a (label 1) and b
+    (label 0); its gradient `grad(x)` is the score difference s_a(x) − s_b(x)."""
+    def __init__(self, hidden: int = 64, depth: int = 3, epochs: int = 10, min_steps: int = 400,
+                 batch_size: int = 512, lr: float = 1e-3, weight_decay: float = 1e-4, seed: int = 0, device=None,
+                 standardize: bool = True):
         self.hidden, self.depth = _check_pos(hidden, "hidden"), _check_pos(depth, "depth")
         self.epochs, self.batch_size = _check_pos(epochs, "epochs"), _check_pos(batch_size, "batch_size")
-        if not (isinstance(min_steps, (int, np.integer)) and min_steps >= 0): raise ValueError(f"min_steps: expected an integer >= 0, got {min_steps!r}")
+        if not (isinstance(min_steps, (int, np.integer)) and min_steps >= 0):
+            raise ValueError(f"min_steps: expected an integer >= 0, got {min_steps!r}")
         self.min_steps = int(min_steps)
         self.lr, self.weight_decay = _check_pos(lr, "lr", integer=False), float(weight_decay)
         self.seed, self.standardize, self.device = int(seed), bool(standardize), get_device(device)
@@ -225,9 +228,9 @@ class DensityRatio:
         g = torch.Generator(device=dev).manual_seed(self.seed)
         bce = nn.BCEWithLogitsLoss()
         loss_fn = lambda idx: bce(self.net(u[idx])[:, 0] + self.offset_, y[idx])
-        self.history = _fit_loop(self.net, loss_fn, n, epochs=self.epochs, min_steps=self.min_steps, batch_size=self.batch_size,
-                                 lr=self.lr, betas=(0.9, 0.999), weight_decay=self.weight_decay, generator=g, device=dev,
-                                 desc="density ratio")
+        self.history = _fit_loop(self.net, loss_fn, n, epochs=self.epochs, min_steps=self.min_steps,
+                                 batch_size=self.batch_size, lr=self.lr, betas=(0.9, 0.999),
+                                 weight_decay=self.weight_decay, generator=g, device=dev, desc="density ratio")
         return self
 
     def _u(self, xb):
@@ -255,11 +258,13 @@ SCORE_METHODS = ("gaussian", "dsm", "ssm", "classifier")
 
 def score_differences(x_eval, envs: Sequence, method: str = "gaussian", reference: int = 0, seed: int = 0,
                       **kwargs) -> np.ndarray:
-    "s_ref(x) − s_m(x) at the rows of `x_eval` for each environment m ≠ `reference`: shape (len(envs) − 1, N, d)."
+    """s_ref(x) − s_m(x) at the rows of `x_eval` for each environment m ≠ `reference`:
+    shape (len(envs) − 1, N, d)."""
     check_option(method, "method", SCORE_METHODS)
     x_eval = check_array(x_eval, "x_eval", ndim=2)
     if not isinstance(envs, (list, tuple)) or len(envs) < 2:
-        raise ValueError(f"envs: expected a list of at least 2 sample arrays (one per environment), got {type(envs).__name__}"
+        raise ValueError(f"envs: expected a list of at least 2 sample arrays (one per environment), "
+                         f"got {type(envs).__name__}"
                          + (f" of length {len(envs)}" if hasattr(envs, "__len__") else ""))
     d = x_eval.shape[1]
     envs = [check_array(e, f"envs[{i}]", ndim=2, min_rows=2) for i, e in enumerate(envs)]
@@ -270,6 +275,7 @@ def score_differences(x_eval, envs: Sequence, method: str = "gaussian", referenc
     others = [m for m in range(len(envs)) if m != reference]
     if method == "classifier":
         return np.stack([DensityRatio(seed=seed, **kwargs).fit(envs[reference], envs[m]).grad(x_eval) for m in others])
-    fit = (lambda e: GaussianScore(**kwargs).fit(e)) if method == "gaussian" else (lambda e: LearnedScore(method, seed=seed, **kwargs).fit(e))
+    fit = ((lambda e: GaussianScore(**kwargs).fit(e)) if method == "gaussian"
+           else (lambda e: LearnedScore(method, seed=seed, **kwargs).fit(e)))
     s_ref = fit(envs[reference])(x_eval)
     return np.stack([s_ref - fit(envs[m])(x_eval) for m in others])
