@@ -18,7 +18,8 @@ __all__ = ['build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #4c6eff69
 def _common(p, profiles=PROFILES):
-    p.add_argument("--profile", default="quick", choices=profiles, help="smoke (seconds), quick (CPU minutes, default), paper (GPU)")
+    p.add_argument("--profile", default="quick", choices=profiles,
+                   help="smoke (seconds), quick (CPU minutes, default), paper (GPU)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: CUDA when present)")
     p.add_argument("--force", action="store_true", help="rerun even if an identical successful run exists")
     p.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default by profile)")
@@ -43,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("experiment")
     p.add_argument("--grid", nargs="+", default=[], metavar="NAME=V1,V2", help="values separated by commas")
     p.add_argument("--seeds", type=int, default=None, help="add seed = 0..N-1 to the grid")
-    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="fixed parameters")
+    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="fixed parameters")
     p.add_argument("--backend", default="local", choices=["local", "ray"])
     p.add_argument("--address", default=None, help="Ray cluster address (default: start a local Ray)")
     p.add_argument("--workers", type=int, default=None, help="parallel runs (default: the number of cores)")
@@ -89,17 +91,20 @@ def main(argv=None) -> int:
                     print("  studies: " + ", ".join(f"{n} (dataset={s.dataset})" for n, s in studies.items()))
                     print(f"  settings (-p NAME VALUE, or overrides) of {cls.__name__}:\n{cls.describe()}")
             return 0
-        common = dict(profile=args.profile, device=args.device, force=args.force, timeout=args.timeout,
-                      runs_root=args.runs_root, experiments_dir=args.experiments_dir) if args.command != "report" else {}
+        common = (dict(profile=args.profile, device=args.device, force=args.force, timeout=args.timeout,
+                       runs_root=args.runs_root, experiments_dir=args.experiments_dir)
+                  if args.command != "report" else {})
         if args.command == "run":
-            r = run(args.experiment, _params(args.experiment, args.param, args.params_file, args.experiments_dir), **common)
+            r = run(args.experiment, _params(args.experiment, args.param, args.params_file, args.experiments_dir),
+                    **common)
             print(f"[{r.experiment}] {r.status}" + (f": {r.error}" if r.error else "") + f" -> {r.run_dir}")
             return 0 if r.status in ("ok", "skipped") else 1
         if args.command == "reproduce":
             rs = reproduce(only=args.only, **common)
             if not args.no_report: build_report(runs_root=args.runs_root, experiments_dir=args.experiments_dir)
             bad = [r for r in rs if r.status not in ("ok", "skipped")]
-            print(f"{len(rs) - len(bad)} of {len(rs)} experiment(s) ok or already done" + (f"; failed: {[r.experiment for r in bad]}" if bad else ""))
+            print(f"{len(rs) - len(bad)} of {len(rs)} experiment(s) ok or already done"
+                  + (f"; failed: {[r.experiment for r in bad]}" if bad else ""))
             return 1 if bad else 0
         if args.command == "sweep":
             rs = sweep(args.experiment, _grid(args.experiment, args.grid, args.experiments_dir), seeds=args.seeds,

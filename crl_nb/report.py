@@ -25,7 +25,8 @@ def _group(run: dict) -> tuple:
     params = {k: v for k, v in run["parameters"].items() if k not in ("seed", "profile")}
     return run["experiment"], run["profile"], json.dumps(params, sort_keys=True, default=str)
 
-def results_table(runs: list[dict], targets: list[dict] = TARGETS, existing: set | None = None, base: Path | None = None) -> list[dict]:
+def results_table(runs: list[dict], targets: list[dict] = TARGETS, existing: set | None = None,
+                  base: Path | None = None) -> list[dict]:
     "One row per (target, profile, parameter group): the paper's value, ours as mean ± std over seeds, hardware, runs."
     ok = [r for r in runs if r["status"] == "ok"]
     groups = defaultdict(list)
@@ -34,7 +35,8 @@ def results_table(runs: list[dict], targets: list[dict] = TARGETS, existing: set
     rows = []
     for t in targets:
         matched = False
-        for (exp, prof, params), rs in sorted(groups.items(), key=lambda kv: (kv[0][0], PROFILES.index(kv[0][1]) if kv[0][1] in PROFILES else 9, kv[0][2])):
+        for (exp, prof, params), rs in sorted(groups.items(), key=lambda kv: (
+                kv[0][0], PROFILES.index(kv[0][1]) if kv[0][1] in PROFILES else 9, kv[0][2])):
             if exp != t["experiment"]: continue
             vals = [v for v in (get_path(r["metrics"], t["metric"]) for r in rs) if isinstance(v, (int, float))]
             if not vals: continue
@@ -47,10 +49,13 @@ def results_table(runs: list[dict], targets: list[dict] = TARGETS, existing: set
             rows.append({**{k: t[k] for k in ("table", "experiment", "quantity", "paper", "source")}, "profile": prof,
                          "parameters": json.loads(params), "ours_mean": mean, "ours_std": std, "n_runs": len(vals),
                          "seeds": sorted({r["seed"] for r in rs}, key=str), "within_paper_range": within,
-                         "hardware": hw, "commits": sorted({str(r["env"].get("commit"))[:7] for r in rs}), "runs": links})
+                         "hardware": hw, "commits": sorted({str(r["env"].get("commit"))[:7] for r in rs}),
+                         "runs": links})
         if not matched:
-            state = "no successful run yet" if existing is None or t["experiment"] in existing else "pending: experiment not written yet"
-            rows.append({**{k: t[k] for k in ("table", "experiment", "quantity", "paper", "source")}, "profile": None, "status": state})
+            state = ("no successful run yet" if existing is None or t["experiment"] in existing
+                     else "pending: experiment not written yet")
+            rows.append({**{k: t[k] for k in ("table", "experiment", "quantity", "paper", "source")}, "profile": None,
+                         "status": state})
     return rows
 
 def to_markdown(rows: list[dict]) -> str:
@@ -58,15 +63,19 @@ def to_markdown(rows: list[dict]) -> str:
     out = []
     for table in dict.fromkeys(r["table"] for r in rows):
         sel = [r for r in rows if r["table"] == table]
-        out += [f"### {table}", "", "| quantity | paper | profile | ours (mean ± std, n) | in range | parameters | hardware | commit | runs |",
+        out += [f"### {table}", "",
+                "| quantity | paper | profile | ours (mean ± std, n) | in range | "
+                "parameters | hardware | commit | runs |",
                 "|---|---|---|---|---|---|---|---|---|"]
         for r in sel:
             if r.get("profile") is None:
-                out.append(f"| {r['quantity']} | {r['paper']} | — | *{r['status']}* ({r['experiment']}) | | | | | |"); continue
+                out.append(f"| {r['quantity']} | {r['paper']} | — | *{r['status']}* ({r['experiment']}) | | | | | |")
+                continue
             inr = {True: "yes", False: "no", None: ""}[r["within_paper_range"]]
             params = ", ".join(f"{k}={v}" for k, v in r["parameters"].items() if v is not None) or "defaults"
             links = " ".join(f"[{i + 1}]({l})" for i, l in enumerate(r["runs"]))
-            out.append(f"| {r['quantity']} | {r['paper']} | {r['profile']} | {r['ours_mean']:.3f} ± {r['ours_std']:.3f} (n={r['n_runs']}) | {inr} | "
+            out.append(f"| {r['quantity']} | {r['paper']} | {r['profile']} | "
+                       f"{r['ours_mean']:.3f} ± {r['ours_std']:.3f} (n={r['n_runs']}) | {inr} | "
                        f"{params} | {'; '.join(r['hardware'])} | {', '.join(r['commits'])} | {links} |")
         out += ["", f"Source: {sel[0]['source']}.", ""]
     return "\n".join(out)
@@ -76,12 +85,14 @@ def frame_markdown(df, index_name: str = "") -> str:
     cols = [str(c) for c in df.columns]
     fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)
     lines = ["| " + " | ".join([index_name] + cols) + " |", "|" + "---|" * (len(cols) + 1)]
-    lines += ["| " + " | ".join([str(i)] + [fmt(v) for v in row]) + " |" for i, row in zip(df.index, df.itertuples(index=False))]
+    lines += ["| " + " | ".join([str(i)] + [fmt(v) for v in row]) + " |"
+              for i, row in zip(df.index, df.itertuples(index=False))]
     return "\n".join(lines) + "\n"
 
 # %% ../nbs/80_report.ipynb #8868a19f
 def model_comparison(runs: list[dict], dataset: str, profile: str = "quick", base: Path | None = None) -> list[dict]:
-    "One row per model with a successful `profile` run on `dataset`: DCI, effectiveness, pixel errors, composition, reversibility, checks."
+    """One row per model with a successful `profile` run on `dataset`: DCI, effectiveness, pixel errors, composition,
+    reversibility, checks."""
     if dataset not in COMPARISON: raise ValueError(f"dataset: expected one of {list(COMPARISON)}, got {dataset!r}")
     rows, first_plan = [], None
     for exp, key, label in COMPARISON[dataset]:
@@ -101,16 +112,22 @@ def comparison_markdown(rows: list[dict], title: str) -> str:
     "The rows of `model_comparison` as one Markdown table."
     if not rows: return f"### {title}\n\n*No successful runs.*\n"
     f = lambda v, d=3: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
-    out = [f"### {title}", "", "| model | DCI D | DCI C | effectiveness MAE | pixel MAE to true CF | reconstruction MAE | composition m=1 / m=10 | "
-           "reversibility | checks passed | ICM score | n_test | run |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = [f"### {title}", "",
+           "| model | DCI D | DCI C | effectiveness MAE | pixel MAE to true CF | reconstruction MAE | "
+           "composition m=1 / m=10 | reversibility | checks passed | ICM score | n_test | run |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         model = r["model"] + (f" ({r['note']})" if r["note"] else "") + ("" if r["same_plan"] else " †")
-        out.append(f"| {model} | {f(r['dci_d'])} | {f(r['dci_c'])} | {f(r['effectiveness'])} | {f(r['pixel_mae'], 1)} | {f(r['reconstruction_mae'], 1)} | "
-                   f"{f(r['composition_1'], 1)} / {f(r['composition_10'], 1)} | {f(r['reversibility'], 1)} | {r['checks_passed']}/{r['checks']} | "
+        out.append(f"| {model} | {f(r['dci_d'])} | {f(r['dci_c'])} | {f(r['effectiveness'])} | "
+                   f"{f(r['pixel_mae'], 1)} | {f(r['reconstruction_mae'], 1)} | "
+                   f"{f(r['composition_1'], 1)} / {f(r['composition_10'], 1)} | {f(r['reversibility'], 1)} | "
+                   f"{r['checks_passed']}/{r['checks']} | "
                    f"{f(r['icm_score'])} | {r['n_test']} | [{r['experiment']}]({r['run']}) {r['commit']} |")
     out += ["", "Lower is better for every error column (effectiveness in normalised units, pixels on 0–255). "
-            + ("† a different test plan (task or n_test) from the first row's. " if not all(r["same_plan"] for r in rows) else
-               "Every row scores the same test images and interventions. ") + "Hardware: " + "; ".join(sorted({r["hardware"] for r in rows})) + ".", ""]
+            + ("† a different test plan (task or n_test) from the first row's. "
+               if not all(r["same_plan"] for r in rows) else
+               "Every row scores the same test images and interventions. ")
+            + "Hardware: " + "; ".join(sorted({r["hardware"] for r in rows})) + ".", ""]
     return "\n".join(out)
 
 # %% ../nbs/80_report.ipynb #c2c70901
@@ -125,12 +142,15 @@ def build_report(runs_root=None, experiments_dir=None, out_dir=None, timeout: in
     if not template.exists(): raise FileNotFoundError(f"report notebook {template} is missing")
     exp_dir = str(resolve_experiments_dir(experiments_dir))
     nb_path = out / "report.ipynb"
-    pm.execute_notebook(str(template), str(nb_path), parameters={"runs_root": str(root), "experiments_dir": exp_dir, "report_dir": str(out)},
+    pm.execute_notebook(str(template), str(nb_path),
+                        parameters={"runs_root": str(root), "experiments_dir": exp_dir, "report_dir": str(out)},
                         cwd=str(out), kernel_name="python3", execution_timeout=timeout, progress_bar=False)
     nb = nbformat.read(str(nb_path), as_version=4)
-    html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                           exclude_output_prompt=True).from_notebook_node(nb)
     write_text(out / "report.html", html)
-    md, res = MarkdownExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(
+    md, res = MarkdownExporter(exclude_input=True, exclude_input_prompt=True,
+                               exclude_output_prompt=True).from_notebook_node(
         nb, resources={"output_files_dir": "report_files"})
     for name, data in res.get("outputs", {}).items():
         p = out / name; p.parent.mkdir(parents=True, exist_ok=True); p.write_bytes(data)

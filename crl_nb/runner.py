@@ -97,8 +97,8 @@ class Parameter:
     def types(self) -> tuple:
         return _type_tuple(self.type)
 
-_TYPES = {"int": (int,), "float": (float, int), "str": (str,), "bool": (bool,), "list": (list,), "tuple": (tuple, list),
-          "dict": (dict,), "None": (type(None),), "NoneType": (type(None),)}
+_TYPES = {"int": (int,), "float": (float, int), "str": (str,), "bool": (bool,), "list": (list,),
+          "tuple": (tuple, list), "dict": (dict,), "None": (type(None),), "NoneType": (type(None),)}
 
 def _type_tuple(ann: str) -> tuple:
     ann = ann.strip().strip("'\"")
@@ -146,7 +146,8 @@ def validate_parameters(experiment: str, spec: dict[str, Parameter], params: dic
         p = spec[name]
         if value is None and p.default is None: continue
         if not _matches(value, p.types()):
-            raise ValueError(f"{experiment}: parameter {name!r} expects {p.type}, got {type(value).__name__} {value!r}; "
+            raise ValueError(f"{experiment}: parameter {name!r} expects {p.type}, "
+                             f"got {type(value).__name__} {value!r}; "
                              f"valid parameters are:\n{describe_parameters(spec)}")
     if "profile" in params: check_option(params["profile"], "profile", PROFILES)
     return {**{n: p.default for n, p in spec.items()}, **params}
@@ -171,7 +172,8 @@ def study_settings(experiment: str, spec: dict[str, Parameter], params: dict, pr
 
 def full_parameters(experiment: str, spec: dict[str, Parameter], params: dict, profile: str) -> dict:
     "The complete, checked parameter set of one run: study settings folded into `overrides`, then names and types."
-    return validate_parameters(experiment, spec, {**study_settings(experiment, spec, params, profile), "profile": profile})
+    return validate_parameters(experiment, spec,
+                               {**study_settings(experiment, spec, params, profile), "profile": profile})
 
 def parse_value(raw: str, param: Parameter | None = None):
     "A command-line string as a Python value (YAML), kept as the raw string for string parameters."
@@ -193,7 +195,8 @@ def current_run(experiment: str = "scratch") -> Path:
         except FileNotFoundError: root = Path.cwd() / "runs"
         d = root / experiment / f"scratch-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
         d.mkdir(parents=True, exist_ok=True)
-        write_json(d / "env.json", {"experiment": experiment, "status": "scratch", "started": _now(), **environment(light=True)})
+        write_json(d / "env.json",
+                   {"experiment": experiment, "status": "scratch", "started": _now(), **environment(light=True)})
         _scratch[experiment] = d
     return _scratch[experiment]
 
@@ -206,7 +209,8 @@ def record(metrics: dict, experiment: str = "scratch") -> Path:
 
 def save_figure(fig, name: str, experiment: str = "scratch", dpi: int = 120) -> Path:
     "Save a matplotlib figure into the current run as `name` (.png unless it has .pdf/.svg), atomically."
-    if not re.fullmatch(r"[\w.\-]+", name): raise ValueError(f"name: use letters, digits, '_', '-', '.' only, got {name!r}")
+    if not re.fullmatch(r"[\w.\-]+", name):
+        raise ValueError(f"name: use letters, digits, '_', '-', '.' only, got {name!r}")
     path = current_run(experiment) / (name if Path(name).suffix in (".png", ".pdf", ".svg") else f"{name}.png")
     with atomic_write(path, "wb") as f: fig.savefig(f, format=path.suffix[1:], dpi=dpi, bbox_inches="tight")
     return path
@@ -214,7 +218,8 @@ def save_figure(fig, name: str, experiment: str = "scratch", dpi: int = 120) -> 
 def resolve_parameters(namespace: dict, names_before: set, declared: Sequence[str], profiles: dict) -> dict:
     """In an experiment notebook, after the parameters cell: refuse names papermill injected that the cell does not
     declare, check `profile`, and fill every declared parameter left as None from `profiles[profile]`."""
-    new = {n for n in set(namespace) - set(names_before) if not n.startswith("_") and n not in ("In", "Out", "get_ipython", "exit", "quit")}
+    new = {n for n in set(namespace) - set(names_before)
+           if not n.startswith("_") and n not in ("In", "Out", "get_ipython", "exit", "quit")}
     unknown = sorted(new - set(declared))
     if unknown: raise ValueError(f"unknown parameter(s) {unknown}; valid parameters are {list(declared)}")
     profile = namespace.get("profile")
@@ -227,7 +232,8 @@ def resolve_parameters(namespace: dict, names_before: set, declared: Sequence[st
 # %% ../nbs/70_runner.ipynb #4c3c5bc2
 def explorer_wanted(explorer: bool | None = None) -> bool:
     "Whether a notebook builds its interactive explorer: `explorer`, or when None, only outside a runner's run."
-    if explorer not in (None, True, False): raise ValueError(f"explorer: expected True, False or None, got {explorer!r}")
+    if explorer not in (None, True, False):
+        raise ValueError(f"explorer: expected True, False or None, got {explorer!r}")
     return (not os.environ.get(RUN_DIR_ENV)) if explorer is None else bool(explorer)
 
 # %% ../nbs/70_runner.ipynb #38a07b54
@@ -244,8 +250,10 @@ def git_state(root=None) -> dict:
     "Commit and dirty flag of the checkout (None when not a git checkout)."
     try:
         root = root or project_root()
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
-        st = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=10).stdout
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=10).stdout.strip()
+        st = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True,
+                            timeout=10).stdout
         return {"commit": sha or None, "dirty": bool(st.strip()) if sha else None}
     except Exception: return {"commit": None, "dirty": None}
 
@@ -257,13 +265,15 @@ def environment(light: bool = False) -> dict:
     if light: return env
     import torch
     env.update(git_state(), torch=torch.__version__,
-               gpus=[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] if torch.cuda.is_available() else [])
+               gpus=[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+               if torch.cuda.is_available() else [])
     return env
 
 def hardware_summary(env: dict) -> str:
     "A short hardware label, e.g. 'AMD EPYC, 2 CPUs, no GPU'."
     gpus = env.get("gpus") or []
-    return f"{env.get('cpu', '?')}, {env.get('cpus', '?')} CPUs, " + (", ".join(sorted(set(gpus))) if gpus else "no GPU")
+    return f"{env.get('cpu', '?')}, {env.get('cpus', '?')} CPUs, " + (
+        ", ".join(sorted(set(gpus))) if gpus else "no GPU")
 
 # %% ../nbs/70_runner.ipynb #06949d9a
 @dataclass
@@ -277,7 +287,8 @@ class RunResult:
     error: str | None = None
     seconds: float = 0.0
     def __repr__(self):
-        return f"RunResult({self.experiment}, {self.status}, {self.run_dir}, {self.seconds:.1f}s" + (f", error={self.error!r})" if self.error else ")")
+        return f"RunResult({self.experiment}, {self.status}, {self.run_dir}, {self.seconds:.1f}s" + (
+            f", error={self.error!r})" if self.error else ")")
 
 def run_key(experiment: str, parameters: dict) -> str:
     "Identity of a run: hash of the experiment name and its full parameter set."
@@ -323,7 +334,8 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     check_option(profile, "profile", PROFILES)
     nb, params = resolve_experiment(experiment, params, experiments_dir)
     spec = experiment_parameters(nb)
-    if "profile" in params and params["profile"] != profile: raise ValueError("profile: give it once, as profile=, not also in params")
+    if "profile" in params and params["profile"] != profile:
+        raise ValueError("profile: give it once, as profile=, not also in params")
     if "profile" not in spec: raise ValueError(f"{nb.stem}: the parameters cell must define 'profile'")
     full = full_parameters(nb.stem, spec, params, profile)
     name = run_name(nb.stem, full.get("dataset"))
@@ -363,14 +375,17 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
 # %% ../nbs/70_runner.ipynb #375b428d
 def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dict]:
     "Cartesian product of `grid` ({name: values}), times seed = 0..seeds-1 when `seeds` is given."
-    if not isinstance(grid, dict): raise ValueError(f"grid: expected a dict of name -> values, got {type(grid).__name__}")
+    if not isinstance(grid, dict):
+        raise ValueError(f"grid: expected a dict of name -> values, got {type(grid).__name__}")
     grid = dict(grid)
     for k, v in grid.items():
-        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"): raise ValueError(f"grid: values of {k!r} must be a list, got {v!r}")
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+            raise ValueError(f"grid: values of {k!r} must be a list, got {v!r}")
         if len(list(v)) == 0: raise ValueError(f"grid: {k!r} has no values")
     if seeds is not None:
         if "seed" in grid: raise ValueError("seeds: the grid already has 'seed'; give one or the other")
-        if not isinstance(seeds, int) or seeds < 1: raise ValueError(f"seeds: expected a positive integer, got {seeds!r}")
+        if not isinstance(seeds, int) or seeds < 1:
+            raise ValueError(f"seeds: expected a positive integer, got {seeds!r}")
         grid["seed"] = list(range(seeds))
     names = list(grid)
     return [dict(zip(names, vals)) for vals in itertools.product(*(list(grid[n]) for n in names))]
@@ -382,10 +397,12 @@ def _run_task(kwargs: dict) -> RunResult:
 def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | None = None, profile: str = "quick",
           backend: str = "local", address: str | None = None, workers: int | None = None, device: str | None = None,
           force: bool = False, timeout: int | None = None, runs_root=None, experiments_dir=None) -> list[RunResult]:
-    "Run `experiment` over the cartesian `grid` (and seeds) with the local process pool or Ray; returns every RunResult."
+    """Run `experiment` over the cartesian `grid` (and seeds) with the local process pool or Ray; returns every
+    RunResult."""
     check_option(backend, "backend", ["local", "ray"])
     check_option(profile, "profile", PROFILES)
-    if workers is not None and (not isinstance(workers, int) or workers < 1): raise ValueError(f"workers: expected a positive integer, got {workers!r}")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers: expected a positive integer, got {workers!r}")
     nb, base = resolve_experiment(experiment, params, experiments_dir)
     spec = experiment_parameters(nb)
     points = grid_points(grid, seeds)
@@ -393,7 +410,8 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     names = [run_name(nb.stem, full.get("dataset")) for full in fulls]
     if device is not None: device = str(get_device(device)) if address is None else device
     common = dict(profile=profile, device=device, force=force, timeout=timeout, verbose=False,
-                  runs_root=str(resolve_runs_root(runs_root)), experiments_dir=str(resolve_experiments_dir(experiments_dir)))
+                  runs_root=str(resolve_runs_root(runs_root)),
+                  experiments_dir=str(resolve_experiments_dir(experiments_dir)))
     tasks = [dict(experiment=nb.stem, params={**base, **pt}, **common) for pt in points]
     workers = workers or os.cpu_count() or 1
     from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
@@ -435,8 +453,9 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     return results
 
 # %% ../nbs/70_runner.ipynb #6c0429c1
-def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False, device: str | None = None,
-              timeout: int | None = None, runs_root=None, experiments_dir=None) -> list[RunResult]:
+def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False,
+              device: str | None = None, timeout: int | None = None, runs_root=None,
+              experiments_dir=None) -> list[RunResult]:
     """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
     defaults (`crl_nb.report.build_report` then reads the runs)."""
     check_option(profile, "profile", PROFILES)

@@ -61,7 +61,8 @@ def subset_of(*options, empty: bool = False) -> Callable:
     "A list drawn from `options` (non-empty unless `empty`), returned as a tuple."
     def check(name, v):
         if not (isinstance(v, (list, tuple)) and (empty or v) and set(v) <= set(options)):
-            raise ValueError(f"{name}: expected a {'' if empty else 'non-empty '}list drawn from {list(options)}, got {v!r}")
+            raise ValueError(f"{name}: expected a {'' if empty else 'non-empty '}list drawn from {list(options)}, "
+                             f"got {v!r}")
         return tuple(v)
     return check
 
@@ -87,7 +88,8 @@ def any_str(name: str, v):
 def setting(default, help: str, check: Callable | None = None, datasets: Sequence[str] | None = None):
     "A config field: its default, what it means, how it is checked and (optionally) the datasets it applies to."
     if isinstance(default, list): default = tuple(default)
-    return field(default=default, metadata={"help": help, "check": check, "datasets": tuple(datasets) if datasets else None})
+    return field(default=default,
+                 metadata={"help": help, "check": check, "datasets": tuple(datasets) if datasets else None})
 
 PROFILE_NAMES = ("smoke", "quick", "paper")
 
@@ -121,7 +123,8 @@ class StudyConfig:
         "The values `resolve` starts from for `dataset` and `profile`, before the caller's overrides."
         check_option(dataset, "dataset", list(cls.DATASETS)); check_option(profile, "profile", list(PROFILE_NAMES))
         ds = cls.DATASET_PROFILES.get(dataset, {})
-        return {**cls.PROFILES.get(profile, {}), **ds.get("all", {}), **ds.get(profile, {}), "dataset": dataset, "profile": profile}
+        return {**cls.PROFILES.get(profile, {}), **ds.get("all", {}), **ds.get(profile, {}),
+                "dataset": dataset, "profile": profile}
 
     @classmethod
     def resolve(cls, dataset: str, profile: str = "quick", **overrides) -> "StudyConfig":
@@ -129,7 +132,8 @@ class StudyConfig:
         known = cls.settings()
         unknown = sorted(set(overrides) - set(known))
         if unknown:
-            raise ValueError(f"unknown setting(s) {', '.join(map(repr, unknown))} of {cls.__name__}; valid settings are:\n{cls.describe()}")
+            raise ValueError(f"unknown setting(s) {', '.join(map(repr, unknown))} of {cls.__name__}; "
+                             f"valid settings are:\n{cls.describe()}")
         for name in overrides:
             only = known[name].metadata.get("datasets")
             if only and dataset not in only and overrides[name] is not None:
@@ -180,7 +184,6 @@ class TaskConfig(StudyConfig):
         "The task's parameters (`crl_nb.counterfactuals.load_task`)."
         keys = {"morphomnist": ("n",), "pendulum": ("size", "mode", "n"), "circuit": ("n", "size")}[self.dataset]
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
-
 
 # %% ../../nbs/60_configs.ipynb #64d65403
 class StudyResult(NamedTuple):

@@ -64,9 +64,11 @@ TARGETS: list[dict] = [
     dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="D, random rotation (GBT)",
          metric="rotation.gbt.disentanglement", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
     # the same reference for independent factors: full rotation strength (alpha = 1) of the calibration experiment
-    dict(table="DCI sanity checks", experiment="metrics_calibration", quantity="D, random rotation of independent factors (GBT)",
+    dict(table="DCI sanity checks", experiment="metrics_calibration",
+         quantity="D, random rotation of independent factors (GBT)",
          metric="rotation.1.gbt_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
-    dict(table="DCI sanity checks", experiment="metrics_calibration", quantity="D, random rotation of independent factors (Lasso)",
+    dict(table="DCI sanity checks", experiment="metrics_calibration",
+         quantity="D, random rotation of independent factors (Lasso)",
          metric="rotation.1.lasso_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
 ]
 
@@ -74,7 +76,8 @@ TARGETS: list[dict] = [
 TARGETS += [
     # still to come: each row names the experiment that will reproduce it
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="ILCM",
-         metric="n4.ilcm.dci_d", paper="0.99 (issue: ≥ 0.95)", low=0.95, high=1.0, source="papers.md §8 (ILCM README)"),
+         metric="n4.ilcm.dci_d", paper="0.99 (issue: ≥ 0.95)", low=0.95, high=1.0,
+         source="papers.md §8 (ILCM README)"),
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="dVAE",
          metric="n4.dvae.dci_d", paper="0.34 (issue: ≤ 0.5)", low=0.0, high=0.5, source="papers.md §8"),
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="β-VAE",
@@ -83,65 +86,86 @@ TARGETS += [
          metric="n5.dcrl.dci_d", paper="not known (issue: ≥ 0.9)", low=0.9, high=1.0, source="issue"),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="SHD (reversal counts 2), n = 5",
          metric="n5.dcrl.shd_twice", paper="not known (issue: ≤ 1)", low=0.0, high=1.0, source="issue"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 10 (DCRL)",
+    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
+         quantity="DCI disentanglement, n = 10 (DCRL)",
          metric="n10.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 10 (ILCM)",
+    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
+         quantity="DCI disentanglement, n = 10 (ILCM)",
          metric="n10.ilcm.dci_d", paper="not known", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 15 (DCRL)",
+    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
+         quantity="DCI disentanglement, n = 15 (DCRL)",
          metric="n15.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
-    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 15 (ILCM)",
+    dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
+         quantity="DCI disentanglement, n = 15 (ILCM)",
          metric="n15.ilcm.dci_d", paper="not known", source="papers.md §1"),
 ]
 
 # %% ../../nbs/68_schema.ipynb #e8ebb5b8
 TARGETS += [
     *[dict(table="CausalDiffAE DCI disentanglement", experiment=f"causaldiffae_{ds}", quantity=f"{model}, {label}",
-           metric=f"{key}.dci.disentanglement", paper=value + (" (issue: ≥ 0.9 quick, ≥ 0.99 paper)" if key == "causaldiffae" else ""),
+           metric=f"{key}.dci.disentanglement",
+           paper=value + (" (issue: ≥ 0.9 quick, ≥ 0.99 paper)" if key == "causaldiffae" else ""),
            **(dict(low=0.9, high=1.0) if key == "causaldiffae" else {}),
            source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
-      for ds, label, vals in [("morphomnist", "MorphoMNIST", ("0.993 ± 0.01", "0.358 ± 0.01")), ("pendulum", "Pendulum", ("0.999 ± 0.01", "0.353 ± 0.01")),
+      for ds, label, vals in [("morphomnist", "MorphoMNIST", ("0.993 ± 0.01", "0.358 ± 0.01")),
+                              ("pendulum", "Pendulum", ("0.999 ± 0.01", "0.353 ± 0.01")),
                               ("circuit", "CausalCircuit", ("0.999 ± 0.01", "0.353 ± 0.01"))]
       for (model, key), value in zip([("CausalDiffAE", "causaldiffae"), ("DiffAE", "diffae")], vals)],
-    # effectiveness MAE of CausalDiffAE (poster; lower is better): metric causaldiffae.effectiveness.<intervened>.<measured>
-    *[dict(table=f"CausalDiffAE effectiveness, {label} (MAE, lower is better)", experiment=f"causaldiffae_{ds}", quantity=f"{measured} | do({do})",
-           metric=f"causaldiffae.effectiveness.{do}.{measured}", paper=f"{value} (issue, paper profile: at or below)", low=0.0, high=value,
-           source="papers.md §8")
+    # effectiveness MAE of CausalDiffAE (poster; lower is better): metric
+    # causaldiffae.effectiveness.<intervened>.<measured>
+    *[dict(table=f"CausalDiffAE effectiveness, {label} (MAE, lower is better)", experiment=f"causaldiffae_{ds}",
+           quantity=f"{measured} | do({do})", metric=f"causaldiffae.effectiveness.{do}.{measured}",
+           paper=f"{value} (issue, paper profile: at or below)", low=0.0, high=value, source="papers.md §8")
       for ds, label, table in [
           ("morphomnist", "MorphoMNIST", {("thickness", "thickness"): 0.392, ("thickness", "intensity"): 0.309,
                                           ("intensity", "thickness"): 0.503, ("intensity", "intensity"): 0.256}),
-          ("pendulum", "Pendulum", {(m, d): v for m, row in zip(["angle", "light", "shadow_length", "shadow_position"],
-                                                                 [[0.297, 0.132, 0.031, 0.034], [0.045, 0.434, 0.035, 0.064],
-                                                                  [0.136, 0.322, 0.492, 0.082], [0.146, 0.303, 0.064, 0.471]])
+          ("pendulum", "Pendulum", {(m, d): v
+                                    for m, row in zip(["angle", "light", "shadow_length", "shadow_position"],
+                                                      [[0.297, 0.132, 0.031, 0.034], [0.045, 0.434, 0.035, 0.064],
+                                                       [0.136, 0.322, 0.492, 0.082], [0.146, 0.303, 0.064, 0.471]])
                                     for d, v in zip(["angle", "light", "shadow_length", "shadow_position"], row)})]
       for (measured, do), value in table.items()],
 ]
 
 # %% ../../nbs/68_schema.ipynb #000555d9
 TARGETS += [
-    # the causal VAE family (issue "The causal VAE family"): CausalVAE's DCI is in the CausalDiffAE poster; SCM-VAE and ICM-VAE are not known
-    *[dict(table="Causal VAE family, DCI disentanglement", experiment=f"causal_vae_{ds}", quantity=f"{name}, {label}", metric=f"{key}.dci.disentanglement",
-           paper=(cvae if key == "causalvae" else "not known") + (" (issue: ≥ 0.8 quick)" if ds == "pendulum" and key != "causalvae" else ""),
+    # the causal VAE family (issue "The causal VAE family"): CausalVAE's DCI is in the CausalDiffAE poster; SCM-VAE
+    # and ICM-VAE are not known
+    *[dict(table="Causal VAE family, DCI disentanglement", experiment=f"causal_vae_{ds}", quantity=f"{name}, {label}",
+           metric=f"{key}.dci.disentanglement",
+           paper=(cvae if key == "causalvae" else "not known")
+           + (" (issue: ≥ 0.8 quick)" if ds == "pendulum" and key != "causalvae" else ""),
            **(dict(low=0.8, high=1.0) if ds == "pendulum" and key != "causalvae" else {}),
            source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
-      for ds, label, cvae in [("morphomnist", "MorphoMNIST", "0.784 ± 0.01"), ("pendulum", "Pendulum", "0.885 ± 0.01"), ("circuit", "CausalCircuit", "0.886 ± 0.01")]
+      for ds, label, cvae in [("morphomnist", "MorphoMNIST", "0.784 ± 0.01"), ("pendulum", "Pendulum", "0.885 ± 0.01"),
+                              ("circuit", "CausalCircuit", "0.886 ± 0.01")]
       for name, key in [("CausalVAE", "causalvae"), ("SCM-VAE", "scmvae"), ("ICM-VAE", "icmvae")]],
-    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM1 (median, at the CLD-selected s)", metric="im1",
+    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM1 (median, at the CLD-selected s)",
+         metric="im1",
          paper="≈ 0.94 (issue, paper profile: ≤ 0.94)", low=0.0, high=0.94, source="papers.md §8"),
-    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM2 (median, at the CLD-selected s)", metric="im2",
+    dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM2 (median, at the CLD-selected s)",
+         metric="im2",
          paper="≈ 0.04 (issue, paper profile: ≤ 0.04)", low=0.0, high=0.04, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=5, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="MCC, hard, n=5, d=100, 50k/env",
          metric="n5_d100_N50000.hard.mcc", paper="0.990 (issue: ≥ 0.98)", low=0.98, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="SHD, hard, n=5, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="SHD, hard, n=5, d=100, 50k/env",
          metric="n5_d100_N50000.hard.shd", paper="0.7 (issue: ≤ 1)", low=0.0, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="seconds per run, n=5, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="seconds per run, n=5, d=100, 50k/env",
          metric="n5_d100_N50000.hard.seconds", paper="3.0 (issue: < 2 s)", low=0.0, high=2.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, soft (step 1), n=5, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="MCC, soft (step 1), n=5, d=100, 50k/env",
          metric="n5_d100_N50000.soft.mcc", paper="0.671", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=10, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="MCC, hard, n=10, d=100, 50k/env",
          metric="n10_d100_N50000.hard.mcc", paper="issue: ≥ 0.95", low=0.95, high=1.0, source="issue"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="MCC, hard, n=8, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="MCC, hard, n=8, d=100, 50k/env",
          metric="n8_d100_N50000.hard.mcc", paper="0.981", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale", quantity="SHD, hard, n=8, d=100, 50k/env",
+    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         quantity="SHD, hard, n=8, d=100, 50k/env",
          metric="n8_d100_N50000.hard.shd", paper="4.9", source="papers.md §8"),
     dict(table="GSCALE-I", experiment="score_crl_gscale", quantity="MCC, n=2, MLP mixing",
          metric="n2.mcc", paper="issue: ≥ 0.9", low=0.9, high=1.0, source="issue"),
