@@ -33,6 +33,17 @@ def long_lines(name: str, text: str, limit: int = MAX_LINE) -> list[str]:
     return [f"{name} line {i + 1}: {len(l)} characters" for i, l in enumerate(text.splitlines()) if len(l) > limit]
 
 
+def hand_written(module: str) -> str:
+    """A module's text with what nbdev writes itself blanked: the docstring of line 1 (the notebook's description) and
+    the `__all__` list, which nbdev wraps at its own width."""
+    lines = module.splitlines()
+    if lines and lines[0].startswith('"""'): lines[0] = ""
+    for node in ast.parse(module).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            for i in range(node.lineno - 1, node.end_lineno): lines[i] = ""
+    return "\n".join(lines)
+
+
 def long_functions(path: Path, limit: int = MAX_FUNCTION, root: Path = ROOT) -> list[str]:
     return [f"{path.relative_to(root)}: {n.name} has {n.end_lineno - n.lineno + 1} lines"
             for n in ast.walk(ast.parse(path.read_text()))
@@ -49,6 +60,8 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     mod.write_text("def f():\n" + "    x = 1\n" * 80 + "def g():\n    return 1\n")
     assert long_functions(mod, root=tmp_path) == ["m.py: f has 81 lines"]
     assert long_lines("t", "x" * 119 + "\n" + "y" * 120) == ["t line 2: 120 characters"]
+    generated = '"""' + "d" * 200 + '"""\n__all__ = [' + "'a', " * 40 + "]\nx = '" + "c" * 120 + "'\n"
+    assert long_lines("m", hand_written(generated)) == ["m line 3: 126 characters"]
 
 
 def test_library_notebook_cells_are_small():
@@ -67,5 +80,5 @@ def test_code_lines_are_short(kind):
         found = [m for nb in notebooks() for i, c in enumerate(code_cells(nb))
                  for m in long_lines(f"{nb.relative_to(ROOT)} code cell {i}", c)]
     else:
-        found = [m for p in modules() for m in long_lines(str(p.relative_to(ROOT)), p.read_text())]
+        found = [m for p in modules() for m in long_lines(str(p.relative_to(ROOT)), hand_written(p.read_text()))]
     assert found == []
