@@ -124,46 +124,9 @@ def _noise_std(noise_var, n, rng):
     if (var < 0).any(): raise ValueError(f"noise_var: variances must be >= 0, got {var}")
     return np.sqrt(var)
 
-# %% ../nbs/02_scm.ipynb #0f54dd4f
-class SCM:
-    "A structural causal model with additive noise over DAG `adjacency` (A[i, j] = 1 means i -> j)."
-    def __init__(self, adjacency, mechanisms: Sequence[Mechanism], noise_std=1.0, names: Sequence[str] | None = None,
-                 interventions: dict | None = None):
-        self.graph = check_dag(adjacency)
-        n = len(self.graph)
-        if len(mechanisms) != n: raise ValueError(f"mechanisms: expected {n} (one per node), got {len(mechanisms)}")
-        for i, m in enumerate(mechanisms):
-            k = len(parents(self.graph, i))
-            if not isinstance(m, Mechanism):
-                raise ValueError(f"mechanisms[{i}]: expected a Mechanism, got {type(m).__name__}")
-            if m.n_parents != k:
-                raise ValueError(f"mechanisms[{i}]: node {i} has {k} parent(s) but its mechanism takes {m.n_parents}")
-        self.mechanisms = list(mechanisms)
-        self.noise_std = check_array(noise_std, "noise_std", ndim=(0, 1)) * np.ones(n)
-        if self.noise_std.shape != (n,) or (self.noise_std < 0).any():
-            raise ValueError(f"noise_std: expected {n} non-negative values, got {noise_std}")
-        self.names = list(names) if names is not None else [f"z{i}" for i in range(n)]
-        if len(self.names) != n: raise ValueError(f"names: expected {n} names, got {len(self.names)}")
-        self.interventions = dict(interventions or {})
-        self.order = topological_order(self.graph)
-        self._pa = [parents(self.graph, i) for i in range(n)]
-
-    @property
-    def n(self) -> int: return len(self.graph)
-
-    @property
-    def adjacency(self) -> np.ndarray:
-        "The graph after interventions: `Do` and `Hard` cut the incoming edges of their targets."
-        A = self.graph.copy()
-        for i, iv in self.interventions.items():
-            if isinstance(iv, (Do, Hard)): A[:, i] = 0
-        return A
-
-    def __repr__(self):
-        kinds = sorted({type(m).__name__ for m in self.mechanisms})
-        iv = f", interventions={self.interventions}" if self.interventions else ""
-        return f"SCM(n={self.n}, edges={int(self.graph.sum())}, mechanisms={kinds}{iv})"
-
+# %% ../nbs/02_scm.ipynb #3a8e0002
+class _SCMSampling:
+    "Noise, the solution function and sampling of an `SCM` (a mixin of `SCM`)."
     def _check_z(self, z, name):
         z = check_array(z, name, ndim=2)
         if z.shape[1] != self.n:
@@ -203,6 +166,9 @@ class SCM:
         z = self.solve(u)
         return (z, u) if return_noise else z
 
+# %% ../nbs/02_scm.ipynb #a75d353b
+class _SCMInterventions:
+    "Abduction, interventions and counterfactuals of an `SCM` (a mixin of `SCM`)."
     def abduct(self, z) -> np.ndarray:
         "Exogenous noise that produced z under the *unintervened* model: u_i = z_i - f_i(z_pa(i))."
         z = self._check_z(z, "z")
@@ -237,6 +203,46 @@ class SCM:
         if hard:
             u = u.copy(); u[:, hard] = model.sample_noise(len(u), rng)[:, hard]
         return model.solve(u)
+
+# %% ../nbs/02_scm.ipynb #0f54dd4f
+class SCM(_SCMSampling, _SCMInterventions):
+    "A structural causal model with additive noise over DAG `adjacency` (A[i, j] = 1 means i -> j)."
+    def __init__(self, adjacency, mechanisms: Sequence[Mechanism], noise_std=1.0, names: Sequence[str] | None = None,
+                 interventions: dict | None = None):
+        self.graph = check_dag(adjacency)
+        n = len(self.graph)
+        if len(mechanisms) != n: raise ValueError(f"mechanisms: expected {n} (one per node), got {len(mechanisms)}")
+        for i, m in enumerate(mechanisms):
+            k = len(parents(self.graph, i))
+            if not isinstance(m, Mechanism):
+                raise ValueError(f"mechanisms[{i}]: expected a Mechanism, got {type(m).__name__}")
+            if m.n_parents != k:
+                raise ValueError(f"mechanisms[{i}]: node {i} has {k} parent(s) but its mechanism takes {m.n_parents}")
+        self.mechanisms = list(mechanisms)
+        self.noise_std = check_array(noise_std, "noise_std", ndim=(0, 1)) * np.ones(n)
+        if self.noise_std.shape != (n,) or (self.noise_std < 0).any():
+            raise ValueError(f"noise_std: expected {n} non-negative values, got {noise_std}")
+        self.names = list(names) if names is not None else [f"z{i}" for i in range(n)]
+        if len(self.names) != n: raise ValueError(f"names: expected {n} names, got {len(self.names)}")
+        self.interventions = dict(interventions or {})
+        self.order = topological_order(self.graph)
+        self._pa = [parents(self.graph, i) for i in range(n)]
+
+    @property
+    def n(self) -> int: return len(self.graph)
+
+    @property
+    def adjacency(self) -> np.ndarray:
+        "The graph after interventions: `Do` and `Hard` cut the incoming edges of their targets."
+        A = self.graph.copy()
+        for i, iv in self.interventions.items():
+            if isinstance(iv, (Do, Hard)): A[:, i] = 0
+        return A
+
+    def __repr__(self):
+        kinds = sorted({type(m).__name__ for m in self.mechanisms})
+        iv = f", interventions={self.interventions}" if self.interventions else ""
+        return f"SCM(n={self.n}, edges={int(self.graph.sum())}, mechanisms={kinds}{iv})"
 
 # %% ../nbs/02_scm.ipynb #f7346703
 def _linear_params(scm: SCM):

@@ -113,68 +113,11 @@ def _check_data(data) -> tuple[str, Any, int]:
 _MATCH_KEYS = ("seed", "batch_size", "n_data", "lr", "weight_decay", "betas", "grad_clip", "ema_decay", "model",
                "n_params", "lr_schedule", "warmup_steps", "min_lr_ratio")
 
-# %% ../nbs/12_train.ipynb #d7ce9e88
-class Trainer:
-    "Train `model` by minimising `loss_fn(model, batch, generator)` with AdamW, EMA, a NaN guard and exact resume."
-    def __init__(self, model: nn.Module, loss_fn: Callable, data, batch_size: int = 64, lr: float = 1e-4,
-                 weight_decay: float = 0.0, betas: tuple[float, float] = (0.9, 0.999), grad_clip: float | None = 1.0,
-                 ema_decay: float | None = 0.9999, max_steps: int = 1000, ckpt_dir=None, ckpt_every: int | None = None,
-                 seed: int = 0, device=None, bf16: bool | None = None, log_every: int = 50,
-                 lr_schedule: str = "constant", warmup_steps: int = 0, min_lr_ratio: float = 0.0):
-        if not isinstance(model, nn.Module):
-            raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
-        if not callable(loss_fn):
-            raise ValueError("loss_fn: expected a callable loss_fn(model, batch, generator) -> scalar tensor")
-        self.kind, self.data, self.n_data = _check_data(data)
-        self.batch_size = check_int(batch_size, "batch_size")
-        if self.batch_size > self.n_data:
-            raise ValueError(f"batch_size: {batch_size} is larger than the data ({self.n_data} samples); "
-                             "the incomplete last batch is dropped, so no full batch could be drawn")
-        self.lr = check_number(lr, "lr", low_open=True)
-        self.lr_schedule = check_option(lr_schedule, "lr_schedule", ["constant", "cosine", "linear"])
-        self.warmup_steps = check_int(warmup_steps, "warmup_steps", low=0)
-        self.min_lr_ratio = check_number(min_lr_ratio, "min_lr_ratio")
-        if self.min_lr_ratio > 1: raise ValueError(f"min_lr_ratio: expected a number in [0, 1], got {min_lr_ratio}")
-        self.weight_decay = check_number(weight_decay, "weight_decay")
-        if not (isinstance(betas, (tuple, list)) and len(betas) == 2
-                and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
-            raise ValueError(f"betas: expected two numbers in [0, 1), got {betas!r}")
-        self.betas = (float(betas[0]), float(betas[1]))
-        self.grad_clip = None if grad_clip is None else check_number(grad_clip, "grad_clip", low_open=True)
-        if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and not isinstance(ema_decay, bool)
-                                          and 0 <= ema_decay <= 1):
-            raise ValueError(f"ema_decay: expected a number in [0, 1] or None, got {ema_decay!r}")
-        self.ema_decay = None if ema_decay is None else float(ema_decay)
-        self.max_steps = check_int(max_steps, "max_steps", low=0)
-        self.ckpt_every = None if ckpt_every is None else check_int(ckpt_every, "ckpt_every")
-        if self.ckpt_every is not None and ckpt_dir is None:
-            raise ValueError("ckpt_every: set ckpt_dir as well, checkpoints need a folder")
-        self.ckpt_dir = None if ckpt_dir is None else Path(ckpt_dir)
-        self.seed = check_int(seed, "seed", low=0)
-        self.log_every = check_int(log_every, "log_every")
-        self.device = get_device(device)
-        if bf16 is None: bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
-        elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
-        elif bf16 and self.device.type != "cuda":
-            raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; "
-                             "pass bf16=None or False")
-        self.bf16 = bf16
-
-        self.model, self.loss_fn = model.to(self.device), loss_fn
-        self.params = [p for p in self.model.parameters() if p.requires_grad]
-        if not self.params: raise ValueError("model: has no parameters that require grad; nothing to train")
-        self.optimizer = torch.optim.AdamW(self.params, lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
-        self.ema = None if self.ema_decay is None else EMA(self.model, self.ema_decay)
-        self.generator = torch.Generator(device=self.device)
-        self.step, self.history = 0, {"loss": [], "grad_norm": []}
-        self.last_checkpoint: Path | None = None
-        self._saved_step, self._perm_cache = None, (None, None)
-
+# %% ../nbs/12_train.ipynb #ceac9096
+class _TrainerBatches:
+    "The batch, the autocast context, the global RNG and the learning rate of a step of `Trainer` (a mixin)."
     @property
     def steps_per_epoch(self) -> int: return self.n_data // self.batch_size
-
-    @property
-    def ckpt_path(self) -> Path | None: return None if self.ckpt_dir is None else self.ckpt_dir / "last.pt"
 
     def batch_indices(self, step: int) -> torch.Tensor:
         "Indices (CPU, int64) of the samples in the batch of `step` (1-based), a function of `(seed, step)` only."
@@ -218,6 +161,9 @@ class Trainer:
             f *= self.min_lr_ratio + (1 - self.min_lr_ratio) * decay
         return self.lr * f
 
+# %% ../nbs/12_train.ipynb #79c92eba
+class _TrainerLoop:
+    "One optimisation step and the training loop of `Trainer` (a mixin)."
     def train_step(self, step: int) -> float:
         """Run step `step` (1-based): loss, backward, NaN guard, clipping, AdamW at `lr_at(step)`, EMA. Returns the
         loss."""
@@ -266,6 +212,12 @@ class Trainer:
         finally: bar.close()
         if self.ckpt_dir is not None and self._saved_step != self.step: self.save()
         return self.history
+
+# %% ../nbs/12_train.ipynb #99f51610
+class _TrainerCheckpoints:
+    "Checkpoints of `Trainer`: the recorded settings, the state, atomic save and checked load (a mixin)."
+    @property
+    def ckpt_path(self) -> Path | None: return None if self.ckpt_dir is None else self.ckpt_dir / "last.pt"
 
     def meta(self) -> dict:
         "The settings stored with a checkpoint; a resume must agree on those in `_MATCH_KEYS`."
@@ -325,6 +277,63 @@ class Trainer:
         self.load_state_dict(state)
         self.last_checkpoint, self._saved_step = path, self.step
         return self
+
+# %% ../nbs/12_train.ipynb #d7ce9e88
+class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
+    "Train `model` by minimising `loss_fn(model, batch, generator)` with AdamW, EMA, a NaN guard and exact resume."
+    def __init__(self, model: nn.Module, loss_fn: Callable, data, batch_size: int = 64, lr: float = 1e-4,
+                 weight_decay: float = 0.0, betas: tuple[float, float] = (0.9, 0.999), grad_clip: float | None = 1.0,
+                 ema_decay: float | None = 0.9999, max_steps: int = 1000, ckpt_dir=None, ckpt_every: int | None = None,
+                 seed: int = 0, device=None, bf16: bool | None = None, log_every: int = 50,
+                 lr_schedule: str = "constant", warmup_steps: int = 0, min_lr_ratio: float = 0.0):
+        if not isinstance(model, nn.Module):
+            raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
+        if not callable(loss_fn):
+            raise ValueError("loss_fn: expected a callable loss_fn(model, batch, generator) -> scalar tensor")
+        self.kind, self.data, self.n_data = _check_data(data)
+        self.batch_size = check_int(batch_size, "batch_size")
+        if self.batch_size > self.n_data:
+            raise ValueError(f"batch_size: {batch_size} is larger than the data ({self.n_data} samples); "
+                             "the incomplete last batch is dropped, so no full batch could be drawn")
+        self.lr = check_number(lr, "lr", low_open=True)
+        self.lr_schedule = check_option(lr_schedule, "lr_schedule", ["constant", "cosine", "linear"])
+        self.warmup_steps = check_int(warmup_steps, "warmup_steps", low=0)
+        self.min_lr_ratio = check_number(min_lr_ratio, "min_lr_ratio")
+        if self.min_lr_ratio > 1: raise ValueError(f"min_lr_ratio: expected a number in [0, 1], got {min_lr_ratio}")
+        self.weight_decay = check_number(weight_decay, "weight_decay")
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2
+                and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+            raise ValueError(f"betas: expected two numbers in [0, 1), got {betas!r}")
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.grad_clip = None if grad_clip is None else check_number(grad_clip, "grad_clip", low_open=True)
+        if ema_decay is not None and not (isinstance(ema_decay, (int, float)) and not isinstance(ema_decay, bool)
+                                          and 0 <= ema_decay <= 1):
+            raise ValueError(f"ema_decay: expected a number in [0, 1] or None, got {ema_decay!r}")
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.max_steps = check_int(max_steps, "max_steps", low=0)
+        self.ckpt_every = None if ckpt_every is None else check_int(ckpt_every, "ckpt_every")
+        if self.ckpt_every is not None and ckpt_dir is None:
+            raise ValueError("ckpt_every: set ckpt_dir as well, checkpoints need a folder")
+        self.ckpt_dir = None if ckpt_dir is None else Path(ckpt_dir)
+        self.seed = check_int(seed, "seed", low=0)
+        self.log_every = check_int(log_every, "log_every")
+        self.device = get_device(device)
+        if bf16 is None: bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
+        elif bf16 and self.device.type != "cuda":
+            raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; "
+                             "pass bf16=None or False")
+        self.bf16 = bf16
+
+        self.model, self.loss_fn = model.to(self.device), loss_fn
+        self.params = [p for p in self.model.parameters() if p.requires_grad]
+        if not self.params: raise ValueError("model: has no parameters that require grad; nothing to train")
+        self.optimizer = torch.optim.AdamW(self.params, lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
+        self.ema = None if self.ema_decay is None else EMA(self.model, self.ema_decay)
+        self.generator = torch.Generator(device=self.device)
+        self.step, self.history = 0, {"loss": [], "grad_norm": []}
+        self.last_checkpoint: Path | None = None
+        self._saved_step, self._perm_cache = None, (None, None)
 
     def __repr__(self):
         return (f"Trainer({type(self.model).__name__}, step={self.step}/{self.max_steps}, n_data={self.n_data}, "

@@ -171,47 +171,9 @@ class FlowLayer(nn.Module):
             eps[i], ld = self.inverse(zs[i], *self.params(i, ps, B)); logdet = logdet + ld.sum(1)
         return torch.cat(eps, 1), logdet
 
-# %% ../../nbs/36_causal_vae.ipynb #b029d5f0
-VARIANTS = {"causalvae": "CausalVAE", "scmvae": "SCM-VAE", "icmvae": "ICM-VAE"}
-DECODER_KINDS = ("joint", "additive")
-
-class CausalVAE(LabelledLatents, nn.Module):
-    """A VAE whose latent is a structural causal model over labelled variables: `variant` 'causalvae' (learned linear
-    SCM + mask layer, Yang et al.), 'scmvae' (known graph, additive-noise neural mechanisms) or 'icmvae' (known graph,
-    flow mechanisms)."""
-    def __init__(self, image_shape, graph, variant: str = "scmvae", latent_width: int = 4, hidden: int = 64,
-                 encoder_width: int = 32, decoder: str = "joint", decoder_width: int = 32, label_sigma: float = 0.1,
-                 flow: str = "sinh_arcsinh", dag_weight: float = 1.0, label_scm_weight: float = 10.0,
-                 sparsity: float = 0.0, mechanism_input: str = "mean", factor_names=None):
-        super().__init__()
-        self.variant = check_option(variant, "variant", list(VARIANTS))
-        self.decoder_kind = check_option(decoder, "decoder", list(DECODER_KINDS))
-        C, H, A = self._setup_variables(image_shape, graph, factor_names)
-        self.width = check_int(latent_width, "latent_width"); self.latent_dim = self.n * self.width
-        self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
-        self.dag_weight, self.label_scm_weight = (check_number(dag_weight, "dag_weight"),
-                                                  check_number(label_scm_weight, "label_scm_weight"))
-        self.sparsity = check_number(sparsity, "sparsity")
-        self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["mean", "sample"])
-        if sparsity > 0 and decoder != "additive":
-            raise ValueError("sparsity: the part-variation penalty needs decoder='additive'")
-        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), variant=variant,
-                           latent_width=latent_width, hidden=hidden, encoder_width=encoder_width, decoder=decoder,
-                           decoder_width=decoder_width, label_sigma=label_sigma, flow=flow, dag_weight=dag_weight,
-                           label_scm_weight=label_scm_weight, sparsity=sparsity, mechanism_input=mechanism_input,
-                           factor_names=self.factor_names)
-        self.encoder = ConvEncoder(C, H, 2 * self.latent_dim, width=encoder_width)
-        self.decoder = (ConvDecoder(self.latent_dim, C, H, width=decoder_width) if decoder == "joint"
-                        else AdditiveDecoder(self.n, self.width, C, H, decoder_width))
-        if variant == "causalvae": self.layer = LinearSCMLayer(self.n, self.width, hidden)
-        elif variant == "scmvae": self.layer = CausalLayer(A, self.width, hidden)
-        else: self.layer = FlowLayer(A, self.width, hidden, flow)
-
-    def __repr__(self):
-        return (f"CausalVAE(variant={self.variant!r} [{VARIANTS[self.variant]}], image={self.image_shape}, "
-                f"n={self.n}, latent_dim={self.latent_dim}, decoder={self.decoder_kind!r}, "
-                f"params={sum(p.numel() for p in self.parameters()):,})")
-
+# %% ../../nbs/36_causal_vae.ipynb #488562f6
+class _CausalVAELatents:
+    "`CausalVAE`'s encoder, causal layer and decoder in use: posterior, abduction, interventions, decoding."
     def images(self, x) -> torch.Tensor: return to_unit(x, self.image_shape).to(self.device)
 
     def encode(self, x) -> tuple[torch.Tensor, torch.Tensor]:
@@ -255,6 +217,9 @@ class CausalVAE(LabelledLatents, nn.Module):
         with torch.no_grad():
             return torch.cat([self.latents(x[i:i + batch_size]).cpu() for i in range(0, len(x), batch_size)]).numpy()
 
+# %% ../../nbs/36_causal_vae.ipynb #19adbe72
+class _CausalVAELoss:
+    "`CausalVAE`'s training objective, for the three variants."
     def loss(self, x, y, gamma: float = 1.0, generator=None) -> tuple[torch.Tensor, dict]:
         "Negative ELBO with the label-informed causal prior (and CausalVAE's extra terms); returns (loss, parts)."
         x01 = self.images(x); B = len(x01)
@@ -293,6 +258,47 @@ class CausalVAE(LabelledLatents, nn.Module):
         rec = F.binary_cross_entropy_with_logits(logits, x01, reduction="none").flatten(1).sum(1).mean()
         parts.update(rec=rec.item(), kl_exo=kl_exo.item(), kl_label=kl_label.item())
         return rec + gamma * (kl_exo + kl_label) + extra, parts
+
+# %% ../../nbs/36_causal_vae.ipynb #b029d5f0
+VARIANTS = {"causalvae": "CausalVAE", "scmvae": "SCM-VAE", "icmvae": "ICM-VAE"}
+DECODER_KINDS = ("joint", "additive")
+
+class CausalVAE(_CausalVAELatents, _CausalVAELoss, LabelledLatents, nn.Module):
+    """A VAE whose latent is a structural causal model over labelled variables: `variant` 'causalvae' (learned linear
+    SCM + mask layer, Yang et al.), 'scmvae' (known graph, additive-noise neural mechanisms) or 'icmvae' (known graph,
+    flow mechanisms)."""
+    def __init__(self, image_shape, graph, variant: str = "scmvae", latent_width: int = 4, hidden: int = 64,
+                 encoder_width: int = 32, decoder: str = "joint", decoder_width: int = 32, label_sigma: float = 0.1,
+                 flow: str = "sinh_arcsinh", dag_weight: float = 1.0, label_scm_weight: float = 10.0,
+                 sparsity: float = 0.0, mechanism_input: str = "mean", factor_names=None):
+        super().__init__()
+        self.variant = check_option(variant, "variant", list(VARIANTS))
+        self.decoder_kind = check_option(decoder, "decoder", list(DECODER_KINDS))
+        C, H, A = self._setup_variables(image_shape, graph, factor_names)
+        self.width = check_int(latent_width, "latent_width"); self.latent_dim = self.n * self.width
+        self.label_sigma = check_number(label_sigma, "label_sigma", low_open=True)
+        self.dag_weight, self.label_scm_weight = (check_number(dag_weight, "dag_weight"),
+                                                  check_number(label_scm_weight, "label_scm_weight"))
+        self.sparsity = check_number(sparsity, "sparsity")
+        self.mechanism_input = check_option(mechanism_input, "mechanism_input", ["mean", "sample"])
+        if sparsity > 0 and decoder != "additive":
+            raise ValueError("sparsity: the part-variation penalty needs decoder='additive'")
+        self.config = dict(image_shape=list(self.image_shape), graph=A.tolist(), variant=variant,
+                           latent_width=latent_width, hidden=hidden, encoder_width=encoder_width, decoder=decoder,
+                           decoder_width=decoder_width, label_sigma=label_sigma, flow=flow, dag_weight=dag_weight,
+                           label_scm_weight=label_scm_weight, sparsity=sparsity, mechanism_input=mechanism_input,
+                           factor_names=self.factor_names)
+        self.encoder = ConvEncoder(C, H, 2 * self.latent_dim, width=encoder_width)
+        self.decoder = (ConvDecoder(self.latent_dim, C, H, width=decoder_width) if decoder == "joint"
+                        else AdditiveDecoder(self.n, self.width, C, H, decoder_width))
+        if variant == "causalvae": self.layer = LinearSCMLayer(self.n, self.width, hidden)
+        elif variant == "scmvae": self.layer = CausalLayer(A, self.width, hidden)
+        else: self.layer = FlowLayer(A, self.width, hidden, flow)
+
+    def __repr__(self):
+        return (f"CausalVAE(variant={self.variant!r} [{VARIANTS[self.variant]}], image={self.image_shape}, "
+                f"n={self.n}, latent_dim={self.latent_dim}, decoder={self.decoder_kind!r}, "
+                f"params={sum(p.numel() for p in self.parameters()):,})")
 
 # %% ../../nbs/36_causal_vae.ipynb #72fbfa1c
 def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int = 64, lr: float = 1e-3,

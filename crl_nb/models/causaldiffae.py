@@ -148,10 +148,143 @@ class AdditiveMeanDecoder(Conditioned):
         mu = self.mean(cond, cond_mask, B, frozen=True)
         return self.unet(torch.cat([x, mu.to(x.dtype), self.coords.expand(B, 2, H, W).to(x.dtype)], 1), t)
 
+# %% ../../nbs/34_causaldiffae.ipynb #e2c515f0
+class _CausalDiffAEConditioning:
+    "`CausalDiffAE`'s inputs and conditions: validated images, the posterior, the decoder's condition under `do`."
+    def images(self, x) -> torch.Tensor:
+        "Validated model-space images on the model's device."
+        return to_model_space(x, self.image_shape).to(self.device)
+
+    @property
+    def fixed_residual(self) -> bool:
+        """True when the decoder diffuses a residual that ignores the condition (`additive_mean` without
+        `condition_residual`)."""
+        return self.additive_mean and not self.unet.condition_residual
+
+    def offset(self, cond, omega: float = 1.0) -> torch.Tensor | float:
+        """What the diffusion is centred on: the additive mean image μ(cond) (guided by ω) with `additive_mean`, else 0
+        (x₀ is diffused)."""
+        return self.unet.mean(cond, B=len(cond), omega=omega) if self.additive_mean else 0.0
+
+    def _set_labels(self, c: torch.Tensor, do: dict) -> torch.Tensor:
+        """Label-conditional baseline: a copy of standardised labels `c` with the intervened columns set (no
+        descendants move)."""
+        c = c.clone()
+        for j, v in do.items(): c[:, j] = self._std_value(j, v).expand(len(c))
+        return c
+
+    def encode(self, x) -> tuple[torch.Tensor, torch.Tensor | None]:
+        "(mean, log-variance) of q(z | x) for `causal` (u = z − f(z_pa) follows); (code, None) for `diffae`."
+        if self.kind == "label": raise ValueError("encode: the label-conditional baseline has no encoder")
+        h = self.encoder(self.images(x))
+        if self.kind == "diffae": return h, None
+        mu, logvar = h.chunk(2, dim=1)
+        return mu, logvar.clamp(-12, 6)
+
+    def condition(self, x=None, y=None, do=None) -> torch.Tensor:
+        """The decoder's condition for images `x` (and normalised labels `y` for `label`), after interventions `do`
+        {index or name: value}."""
+        do = self._do(do)
+        if self.kind == "label":
+            if y is None:
+                raise ValueError("y: the label-conditional baseline is conditioned on the (normalised) labels; pass y")
+            return self._set_labels(self.standardise(self.labels(y, len(y) if x is None else len(x))), do)
+        if self.kind == "causal":
+            z = self.encode(x)[0]
+            return (self.causal(self.causal.abduct(z)[0], {j: self._std_value(j, v) for j, v in do.items()})
+                    if do else z)
+        w = self.encode(x)[0]
+        return self._probe_intervene(w, do) if do else w
+
+    def codes(self, x, batch_size: int = 256) -> np.ndarray:
+        """The representation scored against the true factors: z (causal), the semantic code (diffae); (N, latent_dim)
+        NumPy."""
+        if self.kind == "label":
+            raise ValueError("codes: the label-conditional baseline has no learned representation")
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(x), batch_size): out.append(self.condition(x[i:i + batch_size]).cpu())
+        return torch.cat(out).numpy()
+
+# %% ../../nbs/34_causaldiffae.ipynb #12f9520a
+class _CausalDiffAEProbe:
+    "The DiffAE baseline's label probe: least-squares maps between its codes and the labels."
+    def fit_probe(self, codes, y) -> "CausalDiffAE":
+        """DiffAE baseline: least-squares maps code -> labels (to read ŷ) and labels -> code (the direction an
+        intervention moves along)."""
+        if self.kind != "diffae": raise ValueError("fit_probe: only the DiffAE baseline needs a label probe")
+        W = torch.as_tensor(np.asarray(codes), dtype=torch.float64)
+        Y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
+        if W.ndim != 2 or W.shape[1] != self.latent_dim or Y.shape != (len(W), self.n):
+            raise ValueError(f"fit_probe: expected codes (N, {self.latent_dim}) and labels (N, {self.n}), "
+                             f"got {tuple(W.shape)} and {tuple(Y.shape)}")
+        ones = torch.ones(len(W), 1, dtype=W.dtype)
+        self.probe_w.copy_(torch.linalg.lstsq(torch.cat([W, ones], 1), Y).solution.float())
+        self.probe_dir.copy_(torch.linalg.lstsq(torch.cat([Y, ones], 1), W).solution[: self.n].float())
+        self.probe_fitted.fill_(True)
+        return self
+
+    def _probe_intervene(self, w, do):
+        if not bool(self.probe_fitted):
+            raise ValueError("do: DiffAE interventions need the label probe; call fit_probe(codes, labels) first")
+        y_hat = torch.cat([w, torch.ones(len(w), 1, device=w.device)], 1) @ self.probe_w
+        for j, v in do.items():
+            w = w + (v.to(w.device).expand(len(w)) - y_hat[:, j])[:, None] * self.probe_dir[j]
+        return w
+
+# %% ../../nbs/34_causaldiffae.ipynb #5dc07481
+class _CausalDiffAELoss:
+    "`CausalDiffAE`'s training objective."
+    def loss(self, x, y=None, labelled=None, gamma: float = 1.0, p_uncond: float = 0.0,
+             generator=None) -> tuple[torch.Tensor, dict]:
+        """ε-MSE + γ·[KL(q(u)‖N(0,I)) + Σ_i KL(q(z_i)‖N(ỹ_i·1, σ²))] (causal); ε-MSE only for the baselines. Returns
+        (loss, parts)."""
+        x0 = self.images(x); B, dev = len(x0), x0.device
+        if not 0 <= p_uncond <= 1: raise ValueError(f"p_uncond: must lie in [0, 1], got {p_uncond}")
+        lab = (torch.ones(B, dtype=torch.bool, device=dev) if labelled is None
+               else torch.as_tensor(labelled, device=dev).bool())
+        keep = torch.rand(B, generator=generator, device=dev) >= p_uncond
+        parts = {}
+        if self.kind == "causal":
+            mu_z, logvar = self.encode(x0)
+            z = mu_z + (0.5 * logvar).exp() * torch.randn(mu_z.shape, generator=generator, device=dev)
+            # f_i(·) at the sampled (or mean) parents
+            _, m = self.causal.abduct(mu_z if self.mechanism_input == "mean" else z)
+            kl_u = gaussian_kl(mu_z - m, logvar).sum(1).mean()          # q(u_i | parents) = N(μ_z,i − f_i, s_i²)
+            kl_z = torch.zeros((), device=dev)
+            if y is not None:
+                yt = self.standardise(self.labels(y, B)).repeat_interleave(self.latent_width, dim=1)
+                w = (lab & keep).float()
+                kl_z = (gaussian_kl(mu_z, logvar, yt, self.label_sigma ** 2).sum(1) * w).mean()
+            cond, reg = z, gamma * (kl_u + kl_z)
+            parts.update(kl_u=kl_u.item(), kl_z=kl_z.item())
+        elif self.kind == "diffae":
+            cond, reg = self.encode(x0)[0], torch.zeros((), device=dev)
+        else:
+            if y is None: raise ValueError("y: the label-conditional baseline trains on labels")
+            cond, reg = self.standardise(self.labels(y, B)), torch.zeros((), device=dev)
+            keep = keep & lab
+        target = x0
+        # the mean decoder's reconstruction loss (per pixel) and part-variation penalty, at the resolved condition
+        if self.additive_mean:
+            comps = self.unet.mean_decoder.components(self.unet.resolve_cond(cond, keep, B))
+            logits, P = sum(comps), x0[0].numel()
+            rec = F.binary_cross_entropy_with_logits(logits, (x0 + 1) / 2, reduction="none").flatten(1).sum(1).mean()
+            var = variation_l1(comps)
+            reg = reg + self.rec_weight * (rec + self.mean_sparsity * var) / P
+            parts.update(rec=rec.item() / P, variation=var.item())
+            target = x0 - torch.tanh(0.5 * logits).detach()  # the residual about the resolved condition's mean
+        t = torch.randint(0, self.sched.T, (B,), generator=generator, device=dev)
+        noise = torch.randn(x0.shape, generator=generator, device=dev)
+        eps = self.unet(self.sched.q_sample(target, t, noise), t, cond=cond, cond_mask=keep)
+        mse = F.mse_loss(eps, noise)
+        parts["mse"] = mse.item()
+        return mse + reg, parts
+
 # %% ../../nbs/34_causaldiffae.ipynb #89dc9562
 KINDS = ("causal", "diffae", "label")
 
-class CausalDiffAE(LabelledLatents, nn.Module):
+class CausalDiffAE(_CausalDiffAEConditioning, _CausalDiffAEProbe, _CausalDiffAELoss, LabelledLatents, nn.Module):
     """Causal diffusion autoencoder (`kind='causal'`) and its baselines (`'diffae'`: unstructured deterministic code;
     `'label'`: label-conditional diffusion), sharing the conditional UNet decoder and the noise schedule."""
     def __init__(self, image_shape, graph, kind: str = "causal", latent_width: int = 4, mechanism: str = "z",
@@ -201,132 +334,6 @@ class CausalDiffAE(LabelledLatents, nn.Module):
     def __repr__(self):
         return (f"CausalDiffAE(kind={self.kind!r}, image={self.image_shape}, n={self.n}, "
                 f"latent_dim={self.latent_dim}, params={sum(p.numel() for p in self.parameters()):,})")
-
-    def images(self, x) -> torch.Tensor:
-        "Validated model-space images on the model's device."
-        return to_model_space(x, self.image_shape).to(self.device)
-
-    @property
-    def fixed_residual(self) -> bool:
-        """True when the decoder diffuses a residual that ignores the condition (`additive_mean` without
-        `condition_residual`)."""
-        return self.additive_mean and not self.unet.condition_residual
-
-    def offset(self, cond, omega: float = 1.0) -> torch.Tensor | float:
-        """What the diffusion is centred on: the additive mean image μ(cond) (guided by ω) with `additive_mean`, else 0
-        (x₀ is diffused)."""
-        return self.unet.mean(cond, B=len(cond), omega=omega) if self.additive_mean else 0.0
-
-    def _set_labels(self, c: torch.Tensor, do: dict) -> torch.Tensor:
-        """Label-conditional baseline: a copy of standardised labels `c` with the intervened columns set (no
-        descendants move)."""
-        c = c.clone()
-        for j, v in do.items(): c[:, j] = self._std_value(j, v).expand(len(c))
-        return c
-
-
-    def encode(self, x) -> tuple[torch.Tensor, torch.Tensor | None]:
-        "(mean, log-variance) of q(z | x) for `causal` (u = z − f(z_pa) follows); (code, None) for `diffae`."
-        if self.kind == "label": raise ValueError("encode: the label-conditional baseline has no encoder")
-        h = self.encoder(self.images(x))
-        if self.kind == "diffae": return h, None
-        mu, logvar = h.chunk(2, dim=1)
-        return mu, logvar.clamp(-12, 6)
-
-    def condition(self, x=None, y=None, do=None) -> torch.Tensor:
-        """The decoder's condition for images `x` (and normalised labels `y` for `label`), after interventions `do`
-        {index or name: value}."""
-        do = self._do(do)
-        if self.kind == "label":
-            if y is None:
-                raise ValueError("y: the label-conditional baseline is conditioned on the (normalised) labels; pass y")
-            return self._set_labels(self.standardise(self.labels(y, len(y) if x is None else len(x))), do)
-        if self.kind == "causal":
-            z = self.encode(x)[0]
-            return (self.causal(self.causal.abduct(z)[0], {j: self._std_value(j, v) for j, v in do.items()})
-                    if do else z)
-        w = self.encode(x)[0]
-        return self._probe_intervene(w, do) if do else w
-
-    def codes(self, x, batch_size: int = 256) -> np.ndarray:
-        """The representation scored against the true factors: z (causal), the semantic code (diffae); (N, latent_dim)
-        NumPy."""
-        if self.kind == "label":
-            raise ValueError("codes: the label-conditional baseline has no learned representation")
-        out = []
-        with torch.no_grad():
-            for i in range(0, len(x), batch_size): out.append(self.condition(x[i:i + batch_size]).cpu())
-        return torch.cat(out).numpy()
-
-
-    def fit_probe(self, codes, y) -> "CausalDiffAE":
-        """DiffAE baseline: least-squares maps code -> labels (to read ŷ) and labels -> code (the direction an
-        intervention moves along)."""
-        if self.kind != "diffae": raise ValueError("fit_probe: only the DiffAE baseline needs a label probe")
-        W = torch.as_tensor(np.asarray(codes), dtype=torch.float64)
-        Y = torch.as_tensor(np.asarray(y), dtype=torch.float64)
-        if W.ndim != 2 or W.shape[1] != self.latent_dim or Y.shape != (len(W), self.n):
-            raise ValueError(f"fit_probe: expected codes (N, {self.latent_dim}) and labels (N, {self.n}), "
-                             f"got {tuple(W.shape)} and {tuple(Y.shape)}")
-        ones = torch.ones(len(W), 1, dtype=W.dtype)
-        self.probe_w.copy_(torch.linalg.lstsq(torch.cat([W, ones], 1), Y).solution.float())
-        self.probe_dir.copy_(torch.linalg.lstsq(torch.cat([Y, ones], 1), W).solution[: self.n].float())
-        self.probe_fitted.fill_(True)
-        return self
-
-    def _probe_intervene(self, w, do):
-        if not bool(self.probe_fitted):
-            raise ValueError("do: DiffAE interventions need the label probe; call fit_probe(codes, labels) first")
-        y_hat = torch.cat([w, torch.ones(len(w), 1, device=w.device)], 1) @ self.probe_w
-        for j, v in do.items():
-            w = w + (v.to(w.device).expand(len(w)) - y_hat[:, j])[:, None] * self.probe_dir[j]
-        return w
-
-    def loss(self, x, y=None, labelled=None, gamma: float = 1.0, p_uncond: float = 0.0,
-             generator=None) -> tuple[torch.Tensor, dict]:
-        """ε-MSE + γ·[KL(q(u)‖N(0,I)) + Σ_i KL(q(z_i)‖N(ỹ_i·1, σ²))] (causal); ε-MSE only for the baselines. Returns
-        (loss, parts)."""
-        x0 = self.images(x); B, dev = len(x0), x0.device
-        if not 0 <= p_uncond <= 1: raise ValueError(f"p_uncond: must lie in [0, 1], got {p_uncond}")
-        lab = (torch.ones(B, dtype=torch.bool, device=dev) if labelled is None
-               else torch.as_tensor(labelled, device=dev).bool())
-        keep = torch.rand(B, generator=generator, device=dev) >= p_uncond
-        parts = {}
-        if self.kind == "causal":
-            mu_z, logvar = self.encode(x0)
-            z = mu_z + (0.5 * logvar).exp() * torch.randn(mu_z.shape, generator=generator, device=dev)
-            # f_i(·) at the sampled (or mean) parents
-            _, m = self.causal.abduct(mu_z if self.mechanism_input == "mean" else z)
-            kl_u = gaussian_kl(mu_z - m, logvar).sum(1).mean()          # q(u_i | parents) = N(μ_z,i − f_i, s_i²)
-            kl_z = torch.zeros((), device=dev)
-            if y is not None:
-                yt = self.standardise(self.labels(y, B)).repeat_interleave(self.latent_width, dim=1)
-                w = (lab & keep).float()
-                kl_z = (gaussian_kl(mu_z, logvar, yt, self.label_sigma ** 2).sum(1) * w).mean()
-            cond, reg = z, gamma * (kl_u + kl_z)
-            parts.update(kl_u=kl_u.item(), kl_z=kl_z.item())
-        elif self.kind == "diffae":
-            cond, reg = self.encode(x0)[0], torch.zeros((), device=dev)
-        else:
-            if y is None: raise ValueError("y: the label-conditional baseline trains on labels")
-            cond, reg = self.standardise(self.labels(y, B)), torch.zeros((), device=dev)
-            keep = keep & lab
-        target = x0
-        # the mean decoder's reconstruction loss (per pixel) and part-variation penalty, at the resolved condition
-        if self.additive_mean:
-            comps = self.unet.mean_decoder.components(self.unet.resolve_cond(cond, keep, B))
-            logits, P = sum(comps), x0[0].numel()
-            rec = F.binary_cross_entropy_with_logits(logits, (x0 + 1) / 2, reduction="none").flatten(1).sum(1).mean()
-            var = variation_l1(comps)
-            reg = reg + self.rec_weight * (rec + self.mean_sparsity * var) / P
-            parts.update(rec=rec.item() / P, variation=var.item())
-            target = x0 - torch.tanh(0.5 * logits).detach()  # the residual about the resolved condition's mean
-        t = torch.randint(0, self.sched.T, (B,), generator=generator, device=dev)
-        noise = torch.randn(x0.shape, generator=generator, device=dev)
-        eps = self.unet(self.sched.q_sample(target, t, noise), t, cond=cond, cond_mask=keep)
-        mse = F.mse_loss(eps, noise)
-        parts["mse"] = mse.item()
-        return mse + reg, parts
 
 # %% ../../nbs/34_causaldiffae.ipynb #d00b6533
 class TrainResult(NamedTuple):

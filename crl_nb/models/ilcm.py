@@ -140,47 +140,9 @@ class Schedule:
         return {"pairs": int(self.pretrain * total), "full": int(self.solutions * total),
                 "hard": int(self.hard * total)}
 
-# %% ../../nbs/32_ilcm.ipynb #dece9d8d
-PRIORS = ["ilcm", "dvae", "beta_vae"]
-
-class ILCM(nn.Module):
-    """Implicit latent causal model (Brehmer et al. 2022) for pairs (x, x̃) before/after an unknown single-node
-    intervention, and its baselines: `prior="ilcm"` (solution functions), `"dvae"` (no dependence between latents:
-    z = ε) and `"beta_vae"` (unstructured N(0, I) prior on single observations, pairing ignored).
-    The decoder p(x | ε) is a Gaussian MLP with fixed standard deviation `decoder_std` (data standardised)."""
-    def __init__(self, dim: int, n_latents: int, prior: str = "ilcm", hidden: int = 64, depth: int = 2,
-                 decoder_std: float = 0.1, time_dim: int = 0):
-        super().__init__()
-        self.dim, self.n = check_int(dim, "dim"), check_int(n_latents, "n_latents", low=2)
-        self.prior = check_option(prior, "prior", PRIORS)
-        self.decoder_std = check_number(decoder_std, "decoder_std", low_open=True)
-        self.encoder = GaussianEncoder(dim, n_latents, hidden, depth, time_dim=time_dim)
-        self.intervention_encoder = InterventionEncoder()
-        self.solutions = AffineSolutions(n_latents, hidden, depth) if prior == "ilcm" else None
-        self._build_decoder(hidden, depth)
-        self.register_buffer("x_mean", torch.zeros(dim)); self.register_buffer("x_std", torch.ones(dim))
-
-    # --- pieces a subclass (DCRL) replaces -------------------------------------------------------------
-    def _build_decoder(self, hidden, depth): self.decoder = mlp(self.n, self.dim, hidden, depth, nn.SiLU)
-    def _aux(self, x, generator=None):
-        "Per-batch randomness shared by all intervention hypotheses (none for the VAE decoder)."
-        return None
-    def _encoder_t(self, aux): return None
-    def log_likelihood(self, x, eps, aux=None):
-        "log p(x | ε) for x (B, d) and ε (..., B, n) -> (..., B): Gaussian decoder, fixed std."
-        mean = self.decoder(eps)
-        return _normal_logpdf(x, mean, torch.full_like(mean, math.log(self.decoder_std))).sum(-1)
-
-    # --- representations ----------------------------------------------------------------------------
-    def standardize(self, x): return (x - self.x_mean) / self.x_std
-    def set_standardization(self, x: torch.Tensor):
-        self.x_mean.copy_(x.mean(0)); self.x_std.copy_(x.std(0).clamp_min(1e-6))
-
-    def causal_from_noise(self, eps):
-        "Causal variables z = s(ε) (identity for dVAE / β-VAE)."
-        return eps if self.solutions is None else self.solutions(eps)[0]
-
-    # --- the objective ------------------------------------------------------------------------------
+# %% ../../nbs/32_ilcm.ipynb #8a84457e
+class _ILCMPosterior:
+    "The intervention posterior, the projection of the two encodings and the prior of `ILCM` (a mixin)."
     def intervention_posterior(self, mu, mu_t, hard: bool = False):
         "q(I | x, x̃) (B, n + 1); straight-through one-hot when `hard`."
         q = torch.softmax(self.intervention_encoder(mu_t - mu), -1)
@@ -225,6 +187,9 @@ class ILCM(nn.Module):
             lp_int = _normal_logpdf(et[idx, :, idx])
         return torch.cat([lp[:1], lp[1:] + lp_int], 0)
 
+# %% ../../nbs/32_ilcm.ipynb #501f8c72
+class _ILCMLoss:
+    "The training objective of `ILCM` (a mixin)."
     def loss(self, x, x_t, weights: dict, generator=None) -> tuple[torch.Tensor, dict]:
         "Negative ELBO of a batch of pairs (or of single observations in pretraining / for β-VAE) and its parts."
         x, x_t = self.standardize(x), self.standardize(x_t)
@@ -261,7 +226,9 @@ class ILCM(nn.Module):
                       "kl": (qT * kl).sum(0).mean().item(),
                       "kl_I": kl_I.mean().item(), "batch_entropy": batch_entropy.item()}
 
-    # --- inference ------------------------------------------------------------------------------------
+# %% ../../nbs/32_ilcm.ipynb #e0eb06a1
+class _ILCMInference:
+    "Encodings and predicted intervention targets of a trained `ILCM` (a mixin)."
     def _code_mean(self, xs, t: int | None = None):
         "μ(x) of standardised x, at timestep `t` (default 0) for time-indexed encoders."
         tb = (None if self.encoder.time_dim == 0
@@ -287,6 +254,46 @@ class ILCM(nn.Module):
         return (self.intervention_encoder(d).argmax(-1) - 1).numpy()
 
     def _device(self): return next(self.parameters()).device
+
+# %% ../../nbs/32_ilcm.ipynb #dece9d8d
+PRIORS = ["ilcm", "dvae", "beta_vae"]
+
+class ILCM(_ILCMPosterior, _ILCMLoss, _ILCMInference, nn.Module):
+    """Implicit latent causal model (Brehmer et al. 2022) for pairs (x, x̃) before/after an unknown single-node
+    intervention, and its baselines: `prior="ilcm"` (solution functions), `"dvae"` (no dependence between latents:
+    z = ε) and `"beta_vae"` (unstructured N(0, I) prior on single observations, pairing ignored).
+    The decoder p(x | ε) is a Gaussian MLP with fixed standard deviation `decoder_std` (data standardised)."""
+    def __init__(self, dim: int, n_latents: int, prior: str = "ilcm", hidden: int = 64, depth: int = 2,
+                 decoder_std: float = 0.1, time_dim: int = 0):
+        super().__init__()
+        self.dim, self.n = check_int(dim, "dim"), check_int(n_latents, "n_latents", low=2)
+        self.prior = check_option(prior, "prior", PRIORS)
+        self.decoder_std = check_number(decoder_std, "decoder_std", low_open=True)
+        self.encoder = GaussianEncoder(dim, n_latents, hidden, depth, time_dim=time_dim)
+        self.intervention_encoder = InterventionEncoder()
+        self.solutions = AffineSolutions(n_latents, hidden, depth) if prior == "ilcm" else None
+        self._build_decoder(hidden, depth)
+        self.register_buffer("x_mean", torch.zeros(dim)); self.register_buffer("x_std", torch.ones(dim))
+
+    # --- pieces a subclass (DCRL) replaces -------------------------------------------------------------
+    def _build_decoder(self, hidden, depth): self.decoder = mlp(self.n, self.dim, hidden, depth, nn.SiLU)
+    def _aux(self, x, generator=None):
+        "Per-batch randomness shared by all intervention hypotheses (none for the VAE decoder)."
+        return None
+    def _encoder_t(self, aux): return None
+    def log_likelihood(self, x, eps, aux=None):
+        "log p(x | ε) for x (B, d) and ε (..., B, n) -> (..., B): Gaussian decoder, fixed std."
+        mean = self.decoder(eps)
+        return _normal_logpdf(x, mean, torch.full_like(mean, math.log(self.decoder_std))).sum(-1)
+
+    # --- representations ----------------------------------------------------------------------------
+    def standardize(self, x): return (x - self.x_mean) / self.x_std
+    def set_standardization(self, x: torch.Tensor):
+        self.x_mean.copy_(x.mean(0)); self.x_std.copy_(x.std(0).clamp_min(1e-6))
+
+    def causal_from_noise(self, eps):
+        "Causal variables z = s(ε) (identity for dVAE / β-VAE)."
+        return eps if self.solutions is None else self.solutions(eps)[0]
 
 # %% ../../nbs/32_ilcm.ipynb #dc15e6e8
 def check_features(x, name, dim, device):
