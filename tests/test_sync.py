@@ -1,5 +1,6 @@
 """The notebooks are the source of truth: after nbdev-clean and nbdev-export, nothing in nbs/ or crl_nb/ changes."""
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def snapshot():
-    files = sorted(list((ROOT / "nbs").rglob("*.ipynb")) + list((ROOT / "crl_nb").rglob("*.py")))
-    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+def snapshot(root: Path = ROOT) -> dict:
+    files = sorted(list((root / "nbs").rglob("*.ipynb")) + list((root / "crl_nb").rglob("*.py")))
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files
             if ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts}
 
 
@@ -19,12 +20,19 @@ def tool(name):
     return str(exe) if exe.exists() else name
 
 
-def test_clean_and_export_change_nothing():
-    before = snapshot()
+def test_clean_and_export_change_nothing(tmp_path):
+    """On a copy of the project (so that tests running beside this one never read a half-written file): nbdev-clean
+    and nbdev-export leave every notebook and module as committed."""
+    copy = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.egg-info")
+    for name in ("nbs", "crl_nb"): shutil.copytree(ROOT / name, copy / name, ignore=ignore)
+    for name in ("settings.ini", "pyproject.toml", "setup.py"): shutil.copy2(ROOT / name, copy / name)
+    before = snapshot(copy)
+    assert before == snapshot(), "the copy differs from the project"
     for cmd in ("nbdev-clean", "nbdev-export"):
-        r = subprocess.run([tool(cmd)], cwd=ROOT, capture_output=True, text=True)
+        r = subprocess.run([tool(cmd)], cwd=copy, capture_output=True, text=True)
         assert r.returncode == 0, f"{cmd} failed:\n{r.stdout}\n{r.stderr}"
-    after = snapshot()
+    after = snapshot(copy)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     assert not changed, f"out of sync after nbdev-clean + nbdev-export (commit notebooks and crl_nb/ together): {changed}"
 
