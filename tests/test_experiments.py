@@ -34,7 +34,8 @@ def _notebook(path, params_src, *cells):
 
 @pytest.fixture(scope="module")
 def fixtures(tmp_path_factory):
-    "A folder of tiny experiment notebooks: `toy` (instant) and `sleepy` (writes its kernel pid, then sleeps)."
+    """A folder of tiny experiment notebooks: `toy` (instant), `sleepy` (writes its kernel pid, then sleeps) and `picky`
+    (checks a value inside the notebook)."""
     d = tmp_path_factory.mktemp("experiments")
     _notebook(d / "toy.ipynb", 'profile: str = "quick"  # smoke | quick | paper\nseed: int = 0  # seed\nscale: float = 1.0  # a scale',
               "import random\nfrom crl_nb.runner import record\nrandom.seed(seed)\nrecord({'value': scale * random.random()}, 'toy')")
@@ -43,6 +44,9 @@ def fixtures(tmp_path_factory):
               "if pid_file: open(pid_file, 'w').write(str(os.getpid()))",
               "time.sleep(seconds)",
               "record({'slept': seconds}, 'sleepy')")
+    _notebook(d / "picky.ipynb", 'profile: str = "quick"  # smoke | quick | paper\nmode: str = "a"  # a | b',
+              "from crl_nb.runner import record\nrecord({'started': True}, 'picky')",
+              "if mode not in ('a', 'b'): raise ValueError(f'mode: unknown option {mode!r}')")
     return d
 
 
@@ -52,6 +56,7 @@ def smoke_runs(tmp_path_factory):
     return tmp_path_factory.mktemp("smoke_runs")
 
 
+@pytest.mark.xdist_group("smoke_runs")
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
     tmp_path = smoke_runs
@@ -86,6 +91,7 @@ def test_explorer_builds_under_a_kernel(tmp_path):
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any("explorer skipped" in "".join(o.get("text", "")) for o in outputs)
 
+@pytest.mark.xdist_group("smoke_runs")
 def test_reproduce_and_report(smoke_runs):
     "Every experiment at smoke (skipped where the test above already ran it with the same parameters), then the report."
     tmp_path = smoke_runs
@@ -108,22 +114,32 @@ def test_reproduce_and_report(smoke_runs):
     assert crl_nb("report", "--runs-root", tmp_path).returncode == 0 and (report / "report.md").exists()
 
 
-def test_unknown_parameter_and_wrong_type_are_refused_before_a_kernel_starts(tmp_path):
+def test_unknown_parameter_and_wrong_type_are_refused_before_a_kernel_starts(tmp_path, fixtures):
+    # a study notebook: a name it does not declare is a setting of its config, checked by name
     r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "n_sampels", "10", "--runs-root", tmp_path)
     assert r.returncode == 2
-    assert "unknown parameter(s) 'n_sampels'; valid parameters are:" in r.stderr and "n_samples: Optional[int] = None" in r.stderr
+    assert "unknown setting(s) 'n_sampels'" in r.stderr and "n_samples = " in r.stderr, r.stderr
     r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "n_samples", "many", "--runs-root", tmp_path)
-    assert r.returncode == 2 and "parameter 'n_samples' expects Optional[int], got str 'many'" in r.stderr
+    assert r.returncode == 2 and "n_samples: expected an integer" in r.stderr, r.stderr
+    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "importance", "forest", "--runs-root", tmp_path)
+    assert r.returncode == 2 and "importance: unknown option 'forest'" in r.stderr, r.stderr
+    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "seed", "many", "--runs-root", tmp_path)
+    assert r.returncode == 2 and "parameter 'seed' expects int, got str 'many'" in r.stderr, r.stderr
+    # any other notebook: its parameters cell is the list of what it takes
+    r = crl_nb("run", "toy", "--profile", "smoke", "-p", "sede", "1", "--runs-root", tmp_path, "--experiments-dir", fixtures)
+    assert r.returncode == 2
+    assert "unknown parameter(s) 'sede'; valid parameters are:" in r.stderr and "seed: int = 0" in r.stderr, r.stderr
     assert not any(tmp_path.iterdir()), "nothing may be written for a refused run"
 
 
-def test_bad_value_fails_inside_the_notebook_and_is_recorded(tmp_path):
-    r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "importance", "forest", "--runs-root", tmp_path)
+def test_bad_value_fails_inside_the_notebook_and_is_recorded(tmp_path, fixtures):
+    r = crl_nb("run", "picky", "--profile", "smoke", "-p", "mode", "c", "--runs-root", tmp_path, "--experiments-dir", fixtures)
     assert r.returncode == 1
-    (run_dir,) = (tmp_path / "scm_metrics_sanity").iterdir()
+    (run_dir,) = (tmp_path / "picky").iterdir()
     env = json.loads((run_dir / "env.json").read_text())
-    assert env["status"] == "failed" and "importance: unknown option 'forest'" in env["error"]
-    assert (run_dir / "scm_metrics_sanity.ipynb").exists()
+    assert env["status"] == "failed" and "mode: unknown option 'c'" in env["error"]
+    assert (run_dir / "picky.ipynb").exists()
+    assert json.loads((run_dir / "metrics.json").read_text()) == {"started": True}   # what was recorded before the error
 
 
 def test_killed_kernel_leaves_a_failed_record_and_the_rerun_succeeds(fixtures, tmp_path):
