@@ -11,6 +11,7 @@ from .causal_vae import CausalVAEConfig
 from .causaldiffae import CausalDiffAEConfig
 from .config import StudyConfig
 from .diffscm import DiffSCMConfig
+from .score_crl import GScaleConfig, LScaleConfig, UMNIConfig
 
 # %% auto #0
 __all__ = ['STUDIES', 'Study', 'study_config']
@@ -26,7 +27,10 @@ class Study:
 STUDIES: dict[str, Study] = {   # study name -> Study
     **{f"causaldiffae_{d}": Study("causaldiffae", CausalDiffAEConfig, d) for d in CausalDiffAEConfig.DATASETS},
     **{f"causal_vae_{d}": Study("causal_vae", CausalVAEConfig, d) for d in CausalVAEConfig.DATASETS},
-    **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS}}
+    **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS},
+    "score_crl_lscale": Study("score_crl_lscale", LScaleConfig, "linear_gaussian"),
+    "score_crl_gscale": Study("score_crl_gscale", GScaleConfig, "nonlinear_mixing"),
+    "score_crl_umni": Study("score_crl_umni", UMNIConfig, "linear_gaussian_multi_node")}
 
 def study_config(experiment: str, profile: str = "quick", overrides: dict | None = None, seed: int = 0,
                  device: str | None = None) -> StudyConfig:
