@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from .causal_vae import CausalVAEConfig
 from .causaldiffae import CausalDiffAEConfig
 from .config import StudyConfig
+from .dcrl import DCRLStudyConfig
 from .diffscm import DiffSCMConfig
+from .metrics_checks import MetricsCalibrationConfig, SCMMetricsSanityConfig
 
 # %% auto #0
 __all__ = ['STUDIES', 'Study', 'study_config']
@@ -26,7 +28,10 @@ class Study:
 STUDIES: dict[str, Study] = {   # study name -> Study
     **{f"causaldiffae_{d}": Study("causaldiffae", CausalDiffAEConfig, d) for d in CausalDiffAEConfig.DATASETS},
     **{f"causal_vae_{d}": Study("causal_vae", CausalVAEConfig, d) for d in CausalVAEConfig.DATASETS},
-    **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS}}
+    **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS},
+    "dcrl_linear_gaussian": Study("dcrl_linear_gaussian", DCRLStudyConfig, "linear_gaussian"),
+    "metrics_calibration": Study("metrics_calibration", MetricsCalibrationConfig, "gaussian_factors"),
+    "scm_metrics_sanity": Study("scm_metrics_sanity", SCMMetricsSanityConfig, "linear_gaussian")}
 
 def study_config(experiment: str, profile: str = "quick", overrides: dict | None = None, seed: int = 0,
                  device: str | None = None) -> StudyConfig:
