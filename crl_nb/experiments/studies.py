@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from .causal_vae import CausalVAEConfig
 from .causaldiffae import CausalDiffAEConfig
 from .config import StudyConfig
+from .dcrl import DCRLStudyConfig
 from .diffscm import DiffSCMConfig
+from .metrics_checks import MetricsCalibrationConfig, SCMMetricsSanityConfig
 from .score_crl import GScaleConfig, LScaleConfig, UMNIConfig
 
 # %% auto #0
@@ -30,7 +32,10 @@ STUDIES: dict[str, Study] = {   # study name -> Study
     **{f"diffscm_{d}": Study(f"diffscm_{d}", DiffSCMConfig, d) for d in DiffSCMConfig.DATASETS},
     "score_crl_lscale": Study("score_crl_lscale", LScaleConfig, "linear_gaussian"),
     "score_crl_gscale": Study("score_crl_gscale", GScaleConfig, "nonlinear_mixing"),
-    "score_crl_umni": Study("score_crl_umni", UMNIConfig, "linear_gaussian_multi_node")}
+    "score_crl_umni": Study("score_crl_umni", UMNIConfig, "linear_gaussian_multi_node"),
+    "dcrl_linear_gaussian": Study("dcrl_linear_gaussian", DCRLStudyConfig, "linear_gaussian"),
+    "metrics_calibration": Study("metrics_calibration", MetricsCalibrationConfig, "gaussian_factors"),
+    "scm_metrics_sanity": Study("scm_metrics_sanity", SCMMetricsSanityConfig, "linear_gaussian")}
 
 def study_config(experiment: str, profile: str = "quick", overrides: dict | None = None, seed: int = 0,
                  device: str | None = None) -> StudyConfig:
