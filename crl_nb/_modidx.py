@@ -1106,7 +1106,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'crl_nb.runner.reproduce': ('runner.html#reproduce', 'crl_nb/runner.py'),
                                'crl_nb.runner.resolve_experiment': ('runner.html#resolve_experiment', 'crl_nb/runner.py'),
                                'crl_nb.runner.resolve_experiments_dir': ('runner.html#resolve_experiments_dir', 'crl_nb/runner.py'),
-                               'crl_nb.runner.resolve_parameters': ('runner.html#resolve_parameters', 'crl_nb/runner.py'),
                                'crl_nb.runner.resolve_runs_root': ('runner.html#resolve_runs_root', 'crl_nb/runner.py'),
                                'crl_nb.runner.run': ('runner.html#run', 'crl_nb/runner.py'),
                                'crl_nb.runner.run_key': ('runner.html#run_key', 'crl_nb/runner.py'),

@@ -27,9 +27,8 @@ from .core import atomic_write, check_option, get_device, progress, project_root
 __all__ = ['PROFILES', 'CELL_TIMEOUT', 'RUN_DIR_ENV', 'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments',
            'run_name', 'runnable', 'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters',
            'describe_parameters', 'validate_parameters', 'study_settings', 'full_parameters', 'parse_value',
-           'current_run', 'record', 'save_figure', 'resolve_parameters', 'explorer_wanted', 'git_state', 'environment',
-           'hardware_summary', 'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep',
-           'reproduce']
+           'current_run', 'record', 'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary',
+           'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -214,20 +213,6 @@ def save_figure(fig, name: str, experiment: str = "scratch", dpi: int = 120) -> 
     path = current_run(experiment) / (name if Path(name).suffix in (".png", ".pdf", ".svg") else f"{name}.png")
     with atomic_write(path, "wb") as f: fig.savefig(f, format=path.suffix[1:], dpi=dpi, bbox_inches="tight")
     return path
-
-def resolve_parameters(namespace: dict, names_before: set, declared: Sequence[str], profiles: dict) -> dict:
-    """In an experiment notebook, after the parameters cell: refuse names papermill injected that the cell does not
-    declare, check `profile`, and fill every declared parameter left as None from `profiles[profile]`."""
-    new = {n for n in set(namespace) - set(names_before)
-           if not n.startswith("_") and n not in ("In", "Out", "get_ipython", "exit", "quit")}
-    unknown = sorted(new - set(declared))
-    if unknown: raise ValueError(f"unknown parameter(s) {unknown}; valid parameters are {list(declared)}")
-    profile = namespace.get("profile")
-    check_option(profile, "profile", list(profiles))
-    out = dict(profiles[profile])
-    for n in declared:
-        if namespace.get(n) is not None or n not in out: out[n] = namespace.get(n)
-    return out
 
 # %% ../nbs/70_runner.ipynb #4c3c5bc2
 def explorer_wanted(explorer: bool | None = None) -> bool:
