@@ -57,7 +57,7 @@ def test_notebook_script_and_python_resolve_the_same_config(experiment, profile)
     if family in ("causaldiffae", "diffscm"):
         assert script(f"{family}_paper").config(dataset, profile) == direct
     # an override reaches the config the same way on every path: a size setting of the study, one more than its value
-    name = next(n for n in ("steps", "n_samples", "n_pairs", "graph_pairs", "n_test") if n in cls.settings())
+    name = next(n for n in ("steps", "n_samples", "n_pairs", "n_test", "n_seeds") if n in cls.settings())
     over = {name: getattr(direct, name) + 1}
     changed = cls.resolve(dataset, profile, **over)
     assert getattr(changed, name) == over[name] and changed == direct.replace(**over)

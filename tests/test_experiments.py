@@ -50,7 +50,7 @@ def fixtures(tmp_path_factory):
     return d
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")   # session: a worker keeps it while it runs tests of other files in between
 def smoke_runs(tmp_path_factory):
     "One runs root shared by the smoke runs below and by `reproduce`, which then finds every run done and only rebuilds the report."
     return tmp_path_factory.mktemp("smoke_runs")
@@ -124,7 +124,7 @@ def test_unknown_parameter_and_wrong_type_are_refused_before_a_kernel_starts(tmp
     r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "importance", "forest", "--runs-root", tmp_path)
     assert r.returncode == 2 and "importance: unknown option 'forest'" in r.stderr, r.stderr
     r = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "-p", "seed", "many", "--runs-root", tmp_path)
-    assert r.returncode == 2 and "parameter 'seed' expects int, got str 'many'" in r.stderr, r.stderr
+    assert r.returncode == 2 and "seed: expected an integer >= 0, got 'many'" in r.stderr, r.stderr
     # any other notebook: its parameters cell is the list of what it takes
     r = crl_nb("run", "toy", "--profile", "smoke", "-p", "sede", "1", "--runs-root", tmp_path, "--experiments-dir", fixtures)
     assert r.returncode == 2
