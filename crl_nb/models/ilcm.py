@@ -102,7 +102,7 @@ class AffineSolutions(nn.Module):
 # %% ../../nbs/32_ilcm.ipynb #bb91398c
 @dataclass
 class Schedule:
-    """The phased training of ILCM (papers.md §1.1) as fractions of the total steps:
+    """The phased training of ILCM (as in the authors' code) as fractions of the total steps:
     [0, pretrain): β-VAE on single observations (KL weight `beta_pretrain`);
     [pretrain, solutions): pairs with projection and the intervention encoder, intervened noises ~ N(0, 1)
       ("uniform" solution functions z = ε — dVAE's prior); β ramps to `beta` over `ramp`;
