@@ -236,6 +236,7 @@ def progress_enabled() -> bool:
 def progress(iterable: Iterable | None = None, total: int | None = None, desc: str | None = None,
              disable: bool | None = None, **kwargs):
     "A `tqdm` progress bar that is silent when nobody is watching (see `progress_enabled`)."
-    from tqdm.auto import tqdm
+    if "file" in kwargs: from tqdm import tqdm  # a stream given: the text bar, in a notebook too
+    else: from tqdm.auto import tqdm
     if disable is None: disable = not progress_enabled()
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, **kwargs)
