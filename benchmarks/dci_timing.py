@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Wall-clock time of crl_nb.metrics.dci on 10,000 samples x 10 codes x 10 factors, trees vs Lasso.
 
-Reference: papers.md §9 measured the GBT DCI at 39.4 s for codes = factors = 10 at 10k samples on a
+Reference: an earlier measurement put the GBT DCI at 39.4 s for codes = factors = 10 at 10k samples on a
 2-core CPU (single-threaded, scikit-learn defaults) and 5-17 ms for Lasso importances.
 
     python benchmarks/dci_timing.py [--samples 10000] [--dim 10] [--repeats 3]
@@ -45,7 +45,7 @@ def main():
         print(f"{label:12s} {min(times):8.3f} s   D={res['disentanglement']:.4f} C={res['completeness']:.4f} I={res['informativeness_r2']:.4f}", flush=True)
     import sklearn
     write_json(a.out, {"benchmark": "dci_timing", "samples": a.samples, "codes": a.dim, "factors": a.dim, "runs": runs,
-                       "reference": {"gbt_seconds_papers_md": 39.4, "lasso_seconds_papers_md": [0.005, 0.017]},
+                       "reference": {"gbt_seconds_reference": 39.4, "lasso_seconds_reference": [0.005, 0.017]},
                        "env": {**environment(), "scikit_learn": sklearn.__version__, "date": datetime.now(timezone.utc).isoformat()}})
     print(f"wrote {a.out}")
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The measured targets of the score-based CRL issue, in one command.
+"""The measured targets of score-based CRL (LSCALE-I, GSCALE-I, UMNI-CRL), in one command.
 
     python benchmarks/score_crl_targets.py [--only lscale gscale umni] [--out PATH]
 

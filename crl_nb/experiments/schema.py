@@ -55,58 +55,66 @@ def run_facts(run: dict) -> dict:
             "commit": str(env.get("commit"))[:7], "dirty": env.get("dirty"), "seconds": env.get("seconds")}
 
 # %% ../../nbs/68_schema.ipynb #f531b95e
+# where each target comes from: the papers (with links on the bibliography page) or a re-derivation
+_DCI_REF = "Eastwood & Williams, ICLR 2018"
+_ILCM_REF = "Brehmer et al., NeurIPS 2022 (ILCM code)"
+_DCRL_REF = "Karimi Mamaghan et al., Entropy 2024"
+_CDAE_REF = "Komanduri et al., ECAI 2024"
+_DIFFSCM_REF = "Sanchez & Tsaftaris, CLeaR 2022 (a secondary summary)"
+_LSCALE_REF = "NumPy re-derivation of LSCALE-I"
+
 TARGETS: list[dict] = [
-    # DCI sanity values quoted in papers.md §7 (disentanglement_lib-style checks with independent factors)
+    # DCI sanity values for independent factors (Eastwood & Williams, ICLR 2018; disentanglement_lib checks)
     dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="D, permuted noisy latents (GBT)",
-         metric="permutation.gbt.disentanglement", paper="0.99–1.00", low=0.99, high=1.0, source="papers.md §7"),
+         metric="permutation.gbt.disentanglement", paper="0.99–1.00", low=0.99, high=1.0, source=_DCI_REF),
     dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="C, permuted noisy latents (GBT)",
-         metric="permutation.gbt.completeness", paper="0.99–1.00", low=0.99, high=1.0, source="papers.md §7"),
+         metric="permutation.gbt.completeness", paper="0.99–1.00", low=0.99, high=1.0, source=_DCI_REF),
     dict(table="DCI sanity checks", experiment="scm_metrics_sanity", quantity="D, random rotation (GBT)",
-         metric="rotation.gbt.disentanglement", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
+         metric="rotation.gbt.disentanglement", paper="0.11–0.17", low=0.11, high=0.17, source=_DCI_REF),
     # the same reference for independent factors: full rotation strength (alpha = 1) of the calibration experiment
     dict(table="DCI sanity checks", experiment="metrics_calibration",
          quantity="D, random rotation of independent factors (GBT)",
-         metric="rotation.1.gbt_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
+         metric="rotation.1.gbt_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source=_DCI_REF),
     dict(table="DCI sanity checks", experiment="metrics_calibration",
          quantity="D, random rotation of independent factors (Lasso)",
-         metric="rotation.1.lasso_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source="papers.md §7"),
+         metric="rotation.1.lasso_D.mean", paper="0.11–0.17", low=0.11, high=0.17, source=_DCI_REF),
 ]
 
 # %% ../../nbs/68_schema.ipynb #4dd17764
 TARGETS += [
     # still to come: each row names the experiment that will reproduce it
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="ILCM",
-         metric="n4.ilcm.dci_d", paper="0.99 (issue: ≥ 0.95)", low=0.95, high=1.0,
-         source="papers.md §8 (ILCM README)"),
+         metric="n4.ilcm.dci_d", paper="0.99 (target: ≥ 0.95)", low=0.95, high=1.0,
+         source=_ILCM_REF),
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="dVAE",
-         metric="n4.dvae.dci_d", paper="0.34 (issue: ≤ 0.5)", low=0.0, high=0.5, source="papers.md §8"),
+         metric="n4.dvae.dci_d", paper="0.34 (target: ≤ 0.5)", low=0.0, high=0.5, source=_ILCM_REF),
     dict(table="ILCM, n = 4, DCI disentanglement", experiment="dcrl_linear_gaussian", quantity="β-VAE",
-         metric="n4.beta_vae.dci_d", paper="0.13 (issue: ≤ 0.3)", low=0.0, high=0.3, source="papers.md §8"),
+         metric="n4.beta_vae.dci_d", paper="0.13 (target: ≤ 0.3)", low=0.0, high=0.3, source=_ILCM_REF),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="DCI disentanglement, n = 5",
-         metric="n5.dcrl.dci_d", paper="not known (issue: ≥ 0.9)", low=0.9, high=1.0, source="issue"),
+         metric="n5.dcrl.dci_d", paper="not known (target: ≥ 0.9)", low=0.9, high=1.0, source="crl_nb target"),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian", quantity="SHD (reversal counts 2), n = 5",
-         metric="n5.dcrl.shd_twice", paper="not known (issue: ≤ 1)", low=0.0, high=1.0, source="issue"),
+         metric="n5.dcrl.shd_twice", paper="not known (target: ≤ 1)", low=0.0, high=1.0, source="crl_nb target"),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
          quantity="DCI disentanglement, n = 10 (DCRL)",
-         metric="n10.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
+         metric="n10.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source=_DCRL_REF),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
          quantity="DCI disentanglement, n = 10 (ILCM)",
-         metric="n10.ilcm.dci_d", paper="not known", source="papers.md §1"),
+         metric="n10.ilcm.dci_d", paper="not known", source=_DCRL_REF),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
          quantity="DCI disentanglement, n = 15 (DCRL)",
-         metric="n15.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source="papers.md §1"),
+         metric="n15.dcrl.dci_d", paper="not known (claim: DCRL ≥ ILCM at 10–15)", source=_DCRL_REF),
     dict(table="DCRL, linear Gaussian", experiment="dcrl_linear_gaussian",
          quantity="DCI disentanglement, n = 15 (ILCM)",
-         metric="n15.ilcm.dci_d", paper="not known", source="papers.md §1"),
+         metric="n15.ilcm.dci_d", paper="not known", source=_DCRL_REF),
 ]
 
 # %% ../../nbs/68_schema.ipynb #e8ebb5b8
 TARGETS += [
     *[dict(table="CausalDiffAE DCI disentanglement", experiment=f"causaldiffae_{ds}", quantity=f"{model}, {label}",
            metric=f"{key}.dci.disentanglement",
-           paper=value + (" (issue: ≥ 0.9 quick, ≥ 0.99 paper)" if key == "causaldiffae" else ""),
+           paper=value + (" (target: ≥ 0.9 quick, ≥ 0.99 paper)" if key == "causaldiffae" else ""),
            **(dict(low=0.9, high=1.0) if key == "causaldiffae" else {}),
-           source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
+           source=_CDAE_REF + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
       for ds, label, vals in [("morphomnist", "MorphoMNIST", ("0.993 ± 0.01", "0.358 ± 0.01")),
                               ("pendulum", "Pendulum", ("0.999 ± 0.01", "0.353 ± 0.01")),
                               ("circuit", "CausalCircuit", ("0.999 ± 0.01", "0.353 ± 0.01"))]
@@ -114,8 +122,8 @@ TARGETS += [
     # effectiveness MAE of CausalDiffAE (poster; lower is better): metric
     # causaldiffae.effectiveness.<intervened>.<measured>
     *[dict(table=f"CausalDiffAE effectiveness, {label} (MAE, lower is better)", experiment=f"causaldiffae_{ds}",
-           quantity=f"{measured} | do({do})", metric=f"causaldiffae.effectiveness.{do}.{measured}",
-           paper=f"{value} (issue, paper profile: at or below)", low=0.0, high=value, source="papers.md §8")
+           quantity=f"{measured} under do({do})", metric=f"causaldiffae.effectiveness.{do}.{measured}",
+           paper=f"{value} (target, paper profile: at or below)", low=0.0, high=value, source=_CDAE_REF)
       for ds, label, table in [
           ("morphomnist", "MorphoMNIST", {("thickness", "thickness"): 0.392, ("thickness", "intensity"): 0.309,
                                           ("intensity", "thickness"): 0.503, ("intensity", "intensity"): 0.256}),
@@ -129,46 +137,46 @@ TARGETS += [
 
 # %% ../../nbs/68_schema.ipynb #000555d9
 TARGETS += [
-    # the causal VAE family (issue "The causal VAE family"): CausalVAE's DCI is in the CausalDiffAE poster; SCM-VAE
+    # the causal VAE family: CausalVAE's DCI is in the CausalDiffAE poster; SCM-VAE
     # and ICM-VAE are not known
     *[dict(table="Causal VAE family, DCI disentanglement", experiment=f"causal_vae_{ds}", quantity=f"{name}, {label}",
            metric=f"{key}.dci.disentanglement",
            paper=(cvae if key == "causalvae" else "not known")
-           + (" (issue: ≥ 0.8 quick)" if ds == "pendulum" and key != "causalvae" else ""),
+           + (" (target: ≥ 0.8 quick)" if ds == "pendulum" and key != "causalvae" else ""),
            **(dict(low=0.8, high=1.0) if ds == "pendulum" and key != "causalvae" else {}),
-           source="papers.md §8" + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
+           source=_CDAE_REF + (" (original CausalCircuit; ours is an analogue)" if ds == "circuit" else ""))
       for ds, label, cvae in [("morphomnist", "MorphoMNIST", "0.784 ± 0.01"), ("pendulum", "Pendulum", "0.885 ± 0.01"),
                               ("circuit", "CausalCircuit", "0.886 ± 0.01")]
       for name, key in [("CausalVAE", "causalvae"), ("SCM-VAE", "scmvae"), ("ICM-VAE", "icmvae")]],
     dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM1 (median, at the CLD-selected s)",
          metric="im1",
-         paper="≈ 0.94 (issue, paper profile: ≤ 0.94)", low=0.0, high=0.94, source="papers.md §8"),
+         paper="≈ 0.94 (target, paper profile: ≤ 0.94)", low=0.0, high=0.94, source=_DIFFSCM_REF),
     dict(table="Diff-SCM, MNIST", experiment="diffscm_mnist", quantity="IM2 (median, at the CLD-selected s)",
          metric="im2",
-         paper="≈ 0.04 (issue, paper profile: ≤ 0.04)", low=0.0, high=0.04, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         paper="≈ 0.04 (target, paper profile: ≤ 0.04)", low=0.0, high=0.04, source=_DIFFSCM_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="MCC, hard, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.mcc", paper="0.990 (issue: ≥ 0.98)", low=0.98, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n5_d100_N50000.hard.mcc", paper="0.990 (target: ≥ 0.98)", low=0.98, high=1.0, source=_LSCALE_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="SHD, hard, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.shd", paper="0.7 (issue: ≤ 1)", low=0.0, high=1.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n5_d100_N50000.hard.shd", paper="0.7 (target: ≤ 1)", low=0.0, high=1.0, source=_LSCALE_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="seconds per run, n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.hard.seconds", paper="3.0 (issue: < 2 s)", low=0.0, high=2.0, source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n5_d100_N50000.hard.seconds", paper="3.0 (target: < 2 s)", low=0.0, high=2.0, source=_LSCALE_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="MCC, soft (step 1), n=5, d=100, 50k/env",
-         metric="n5_d100_N50000.soft.mcc", paper="0.671", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n5_d100_N50000.soft.mcc", paper="0.671", source=_LSCALE_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="MCC, hard, n=10, d=100, 50k/env",
-         metric="n10_d100_N50000.hard.mcc", paper="issue: ≥ 0.95", low=0.95, high=1.0, source="issue"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n10_d100_N50000.hard.mcc", paper="target: ≥ 0.95", low=0.95, high=1.0, source="crl_nb target"),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="MCC, hard, n=8, d=100, 50k/env",
-         metric="n8_d100_N50000.hard.mcc", paper="0.981", source="papers.md §8"),
-    dict(table="LSCALE-I (reference: NumPy re-derivation, papers.md §8)", experiment="score_crl_lscale",
+         metric="n8_d100_N50000.hard.mcc", paper="0.981", source=_LSCALE_REF),
+    dict(table="LSCALE-I (reference: a NumPy re-derivation)", experiment="score_crl_lscale",
          quantity="SHD, hard, n=8, d=100, 50k/env",
-         metric="n8_d100_N50000.hard.shd", paper="4.9", source="papers.md §8"),
+         metric="n8_d100_N50000.hard.shd", paper="4.9", source=_LSCALE_REF),
     dict(table="GSCALE-I", experiment="score_crl_gscale", quantity="MCC, n=2, MLP mixing",
-         metric="n2.mcc", paper="issue: ≥ 0.9", low=0.9, high=1.0, source="issue"),
+         metric="n2.mcc", paper="target: ≥ 0.9", low=0.9, high=1.0, source="crl_nb target"),
     dict(table="UMNI-CRL", experiment="score_crl_umni", quantity="MCC, hard, n=4",
          metric="n4.hard.mcc", paper="1 (perfect recovery claimed)", source="UMNI-CRL paper"),
     dict(table="UMNI-CRL", experiment="score_crl_umni", quantity="SHD, hard, n=4",
