@@ -8,6 +8,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'crl_nb.cli.main': ('cli.html#main', 'crl_nb/cli.py')},
             'crl_nb.core': { 'crl_nb.core.CheckpointError': ('core.html#checkpointerror', 'crl_nb/core.py'),
                              'crl_nb.core._in_notebook': ('core.html#_in_notebook', 'crl_nb/core.py'),
+                             'crl_nb.core._is_crl_nb_checkout': ('core.html#_is_crl_nb_checkout', 'crl_nb/core.py'),
+                             'crl_nb.core._is_tensor': ('core.html#_is_tensor', 'crl_nb/core.py'),
                              'crl_nb.core.as_rng': ('core.html#as_rng', 'crl_nb/core.py'),
                              'crl_nb.core.atomic_write': ('core.html#atomic_write', 'crl_nb/core.py'),
                              'crl_nb.core.check_array': ('core.html#check_array', 'crl_nb/core.py'),

@@ -13,10 +13,11 @@ import random
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graphs, scm, metrics) stay light
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_length', 'check_int', 'check_number', 'get_device',
@@ -25,6 +26,10 @@ __all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_lengt
            'progress_enabled', 'progress']
 
 # %% ../nbs/00_core.ipynb #9fd11665
+def _is_tensor(x) -> bool:
+    "Whether `x` is a torch tensor, without importing torch (a tensor exists only if torch is imported)."
+    return "torch" in sys.modules and isinstance(x, sys.modules["torch"].Tensor)
+
 def check_option(value, name: str, options: Sequence) -> Any:
     "Return `value` if it is one of `options`, else raise `ValueError` listing the valid ones."
     if value not in options:
@@ -34,7 +39,7 @@ def check_option(value, name: str, options: Sequence) -> Any:
 def check_array(x, name: str, ndim: int | Sequence[int] | None = None, finite: bool = True,
                 dtype=float, min_rows: int = 0) -> np.ndarray:
     "Convert `x` to a NumPy array and check its dimensions and values, raising `ValueError` naming `name`."
-    if isinstance(x, torch.Tensor): x = x.detach().cpu().numpy()
+    if _is_tensor(x): x = x.detach().cpu().numpy()
     try: arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as e: raise ValueError(f"{name}: cannot be read as a numeric array ({e})") from None
     if ndim is not None:
@@ -73,6 +78,7 @@ def check_number(value, name: str, low: float = 0.0, low_open: bool = False) -> 
 # %% ../nbs/00_core.ipynb #f09c78b7
 def get_device(name: str | torch.device | None = None) -> torch.device:
     "The torch device to use: `name` if given, else `$CRL_NB_DEVICE`, else CUDA when available, else CPU."
+    import torch
     if name is None or name == "auto": name = os.environ.get("CRL_NB_DEVICE") or "auto"
     if isinstance(name, torch.device): name = str(name)
     if name == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -94,17 +100,27 @@ def single_thread(device: torch.device):
     "Run the block with one intra-op torch thread on CPU (restored afterwards); no-op on accelerators."
     if device.type != "cpu":
         yield; return
+    import torch
     n = torch.get_num_threads(); torch.set_num_threads(1)
     try: yield
     finally: torch.set_num_threads(n)
+
+def _is_crl_nb_checkout(d: Path) -> bool:
+    "Whether `d` is crl_nb's own checkout: its settings.ini names the library `crl_nb` (any other nbdev project not)."
+    import configparser
+    if not ((d / "settings.ini").is_file() and (d / "nbs").is_dir()): return False
+    cfg = configparser.ConfigParser(interpolation=None)
+    try: cfg.read(d / "settings.ini", encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError): return False
+    return cfg.get("DEFAULT", "lib_name", fallback=None) == "crl_nb"
 
 def project_root(start=None) -> Path:
     "The crl_nb checkout containing `start` (default: the working directory), or `$CRL_NB_ROOT`."
     if os.environ.get("CRL_NB_ROOT"): return Path(os.environ["CRL_NB_ROOT"]).resolve()
     start = Path(start or Path.cwd()).resolve()
     for d in [start, *start.parents]:
-        if (d / "settings.ini").is_file() and (d / "nbs").is_dir(): return d
-    raise FileNotFoundError(f"no crl_nb project (a folder with settings.ini and nbs/) at or above {start}; "
+        if _is_crl_nb_checkout(d): return d
+    raise FileNotFoundError(f"no crl_nb checkout (settings.ini with lib_name = crl_nb, and nbs/) at or above {start}; "
                             "run from the checkout, set $CRL_NB_ROOT, or pass experiments_dir= and runs_root=")
 
 # %% ../nbs/00_core.ipynb #ed6713c9
@@ -115,7 +131,7 @@ def content_key(*arrays) -> str:
     h = hashlib.sha1()
     for a in arrays:
         if a is None: h.update(b"none"); continue
-        a = np.ascontiguousarray(a.detach().cpu().numpy() if isinstance(a, torch.Tensor) else a)
+        a = np.ascontiguousarray(a.detach().cpu().numpy() if _is_tensor(a) else a)
         h.update(str((a.shape, a.dtype.str)).encode()); h.update(a.tobytes())
     return h.hexdigest()
 
@@ -124,6 +140,7 @@ def seed_everything(seed: int, deterministic: bool = False) -> np.random.Generat
     "Seed `random`, NumPy and torch with `seed`; return a NumPy `Generator` seeded the same way."
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+    import torch
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -183,6 +200,7 @@ def save_checkpoint(path, state: dict, **meta) -> Path:
     "Atomically save `state` (tensors, nested dicts/lists of tensors and plain values) and metadata `meta`."
     if not isinstance(state, dict):
         raise ValueError(f"state: expected a dict (e.g. a state_dict), got {type(state).__name__}")
+    import torch
     payload = {"format": CHECKPOINT_FORMAT, "state": state, "meta": meta}
     with atomic_write(path, "wb") as f: torch.save(payload, f)
     return Path(path)
@@ -191,10 +209,12 @@ def load_checkpoint(path, map_location="cpu") -> tuple[dict, dict]:
     "Load a checkpoint written by `save_checkpoint`; return `(state, meta)`. Never unpickles arbitrary objects."
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f"checkpoint {path}: no such file")
+    if path.stat().st_size == 0: raise CheckpointError(f"checkpoint {path}: empty file (0 bytes)")
+    import torch
     try: payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
         raise CheckpointError(f"checkpoint {path}: corrupt or not a torch checkpoint ({type(e).__name__}: "
-                              f"{str(e).splitlines()[0][:200]})") from None
+                              f"{(str(e).splitlines() or [''])[0][:200]})") from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"checkpoint {path}: not a crl_nb checkpoint "
                               f"(format marker {CHECKPOINT_FORMAT!r} missing)")
