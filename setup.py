@@ -12,8 +12,8 @@ cfg = config["DEFAULT"]
 licenses = {"apache2": ("Apache Software License 2.0", "OSI Approved :: Apache Software License")}
 lic = licenses[cfg["license"]]
 requirements = cfg.get("requirements", "").split()
-dev_requirements = cfg.get("dev_requirements", "").split()
-ray_requirements = cfg.get("ray_requirements", "").split()
+extras = {name: cfg.get(f"{name}_requirements", "").split() for name in ("data", "notebooks", "docs", "ray")}
+extras["dev"] = cfg.get("dev_requirements", "").split() + extras["data"] + extras["notebooks"] + extras["docs"]
 scripts = [s.strip() for s in cfg.get("console_scripts", "").split("\n") if s.strip()]
 
 setuptools.setup(
@@ -23,7 +23,6 @@ setuptools.setup(
     long_description=(here / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     author=cfg["author"],
-    author_email=cfg["author_email"],
     license=lic[0],
     classifiers=[
         "Development Status :: 3 - Alpha",
@@ -34,11 +33,10 @@ setuptools.setup(
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
     ],
     keywords=cfg["keywords"].split(),
-    url=f"https://github.com/{cfg['user']}/{cfg['repo']}",
     packages=setuptools.find_packages(include=["crl_nb", "crl_nb.*"]),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={"dev": dev_requirements, "ray": ray_requirements},
+    extras_require=extras,
     python_requires=f">={cfg['min_python']}",
     zip_safe=False,
     entry_points={"console_scripts": scripts, "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},

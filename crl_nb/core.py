@@ -21,9 +21,9 @@ if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graph
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_length', 'check_int', 'check_number', 'get_device',
-           'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng', 'atomic_write', 'write_text',
-           'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured', 'load_configured',
-           'progress_enabled', 'progress']
+           'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng', 'optional_import',
+           'atomic_write', 'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
+           'save_configured', 'load_configured', 'progress_enabled', 'progress']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def _is_tensor(x) -> bool:
@@ -157,6 +157,15 @@ def as_rng(rng=None) -> np.random.Generator:
     if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         return np.random.default_rng(rng)
     raise ValueError(f"rng: expected a seed (int), a numpy Generator or None, got {type(rng).__name__}")
+
+# %% ../nbs/00_core.ipynb #a7c8f1d1
+def optional_import(module: str, extra: str, purpose: str):
+    "Import `module`, or raise `ImportError` saying that `purpose` needs it and which crl_nb extra installs it."
+    import importlib
+    try: return importlib.import_module(module)
+    except ImportError as e:
+        raise ImportError(f"{purpose} needs the package {module.split('.')[0]!r}, which is not installed: "
+                          f'pip install "crl_nb[{extra}]"') from e
 
 # %% ../nbs/00_core.ipynb #2421471e
 @contextlib.contextmanager

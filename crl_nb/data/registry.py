@@ -121,12 +121,17 @@ def random_split(n: int, rng, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
 
 # %% ../../nbs/20_data.ipynb #5b1416e0
 def _cache_dir(cache_dir=None) -> Path:
+    """Where generated datasets are cached: `cache_dir`, else `$CRL_NB_CACHE`, else `data/cache` of crl_nb's own
+    checkout when working inside it, else the per-user cache (`$XDG_CACHE_HOME/crl_nb`, default `~/.cache/crl_nb`);
+    never inside another project."""
+    import os
     if cache_dir is not None: return Path(cache_dir)
+    if os.environ.get("CRL_NB_CACHE"): return Path(os.environ["CRL_NB_CACHE"])
     try:
         from crl_nb.core import project_root
         return project_root() / "data" / "cache"
     except FileNotFoundError:
-        return Path.home() / ".cache" / "crl_nb"
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crl_nb"
 
 def cache_key(name: str, params: dict, version: str = "1") -> str:
     "Hash of a dataset name, its full parameters and its generator version."

@@ -1,0 +1,145 @@
+"""crl_nb as another project's dependency: the wheel built from this checkout, installed with only its core
+requirements into a fresh virtual environment outside the repository.
+
+No network is needed: the fresh environment receives the core requirements' installed files from this one (the
+distributions the core's `Requires-Dist` reach, followed transitively, and nothing else), so a module that imports
+an extra's package at import time fails here exactly as it would for an importer."""
+import importlib.metadata as md
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.xdist_group("wheel")
+
+
+def closure(requirements: list[str]) -> dict[str, md.Distribution]:
+    "The installed distributions that `requirements` reach, following each one's unconditional requirements."
+    seen, todo = {}, [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen: continue
+        seen[name] = dist = md.distribution(req.name)
+        for dep in dist.requires or []:
+            dep = Requirement(dep)
+            if dep.marker is None or dep.marker.evaluate({"extra": ""}): todo.append(dep)
+    return seen
+
+
+def top_level(dist: md.Distribution) -> set[Path]:
+    "The entries of site-packages that a distribution installed (packages, modules, its .dist-info)."
+    base = Path(dist.locate_file(""))
+    return {base / Path(f).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--disable-pip-version-check", "-w", str(out), str(ROOT)], check=True, cwd=out)
+    (whl,) = out.glob("crl_nb-*.whl")
+    return whl
+
+
+def metadata(whl: Path) -> list[str]:
+    with zipfile.ZipFile(whl) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        return z.read(name).decode().splitlines()
+
+
+def requires(whl: Path, extra: str | None = None) -> list[str]:
+    "The wheel's requirements: the core (`extra=None`) or one extra's, without their markers."
+    out = []
+    for line in metadata(whl):
+        if not line.startswith("Requires-Dist: "): continue
+        req = Requirement(line[len("Requires-Dist: "):])
+        in_extra = req.marker is not None and req.marker.evaluate({"extra": extra or ""})
+        if (extra is None and req.marker is None) or (extra is not None and req.marker is not None and in_extra):
+            req.marker = None
+            out.append(str(req))
+    return out
+
+
+def make_env(tmp: Path, whl: Path, requirements: list[str]) -> Path:
+    "A fresh venv outside the repository holding the wheel and the installed files `requirements` reach."
+    env = tmp / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    (site,) = env.glob("lib/python*/site-packages")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                    "--disable-pip-version-check", "--target", str(site), str(whl)], check=True)
+    for dist in closure(requirements).values():
+        for entry in top_level(dist):
+            if entry.exists() and not (site / entry.name).exists(): (site / entry.name).symlink_to(entry)
+    return env
+
+
+def run_in(env: Path, code: str, cwd: Path) -> subprocess.CompletedProcess:
+    environ = {"PATH": f"{env / 'bin'}:/usr/bin:/bin", "HOME": str(cwd), "CRL_NB_PROGRESS": "0",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    return subprocess.run([str(env / "bin" / "python"), "-c", code], cwd=cwd, env=environ, capture_output=True,
+                          text=True, timeout=600)
+
+
+def readme_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+
+
+def test_metadata_has_ranges_not_pins(wheel):
+    lines = metadata(wheel)
+    reqs = [l.split(": ", 1)[1] for l in lines if l.startswith("Requires-Dist: ")]
+    pinned = [r for r in reqs if any(s.operator in ("==", "===") for s in Requirement(r).specifier)]
+    assert reqs and not pinned, f"exact pins belong in constraints.txt: {pinned}"
+    core = {canonicalize_name(Requirement(r).name) for r in requires(wheel)}
+    assert {"numpy", "scipy", "torch", "scikit-learn", "matplotlib"} <= core
+    assert not core & {"jupyterlab", "papermill", "ipykernel", "ipywidgets", "scikit-image", "mlxtend", "ray"}
+    extras = {l.split(": ", 1)[1] for l in lines if l.startswith("Provides-Extra: ")}
+    assert {"data", "notebooks", "docs", "ray", "dev"} <= extras
+    assert not [l for l in lines if "example.org" in l or "github.com/crl-nb" in l], "placeholder contact data"
+
+
+def test_core_install_imports_every_module_and_runs_the_readme(wheel, tmp_path):
+    env = make_env(tmp_path, wheel, requires(wheel))
+    work = tmp_path / "elsewhere"; work.mkdir()
+    probe = run_in(env, """
+import importlib, json, pkgutil, sys
+import crl_nb
+assert not crl_nb.__file__.startswith(%r), crl_nb.__file__
+light = {}
+for m in ("crl_nb.graphs", "crl_nb.scm", "crl_nb.metrics"):
+    importlib.import_module(m); light[m] = "torch" in sys.modules
+failed = {}
+for info in pkgutil.walk_packages(crl_nb.__path__, "crl_nb."):
+    try: importlib.import_module(info.name)
+    except Exception as e: failed[info.name] = repr(e)
+from crl_nb.data import morphomnist
+try: morphomnist.measure([[0.0] * 28] * 28); extra_error = None
+except ImportError as e: extra_error = str(e)
+print(json.dumps({"torch_loaded": light, "failed": failed, "extra_error": extra_error}))
+""" % str(ROOT), work)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    facts = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert facts["torch_loaded"] == {"crl_nb.graphs": False, "crl_nb.scm": False, "crl_nb.metrics": False}
+    assert facts["failed"] == {}, facts["failed"]
+    assert facts["extra_error"] and 'pip install "crl_nb[data]"' in facts["extra_error"]
+    core_example = readme_blocks()[0]
+    done = run_in(env, core_example, work)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list(work.iterdir()) == [] or all(p.name.startswith(".") for p in work.iterdir()), list(work.iterdir())
+
+
+def test_data_extra_runs_the_readme_image_example(wheel, tmp_path):
+    env = make_env(tmp_path, wheel, requires(wheel) + requires(wheel, "data"))
+    work = tmp_path / "elsewhere"; work.mkdir()
+    blocks = readme_blocks()
+    assert len(blocks) == 2 and "crl_nb[data]" in (ROOT / "README.md").read_text()
+    done = run_in(env, blocks[1], work)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (work / ".cache" / "crl_nb").is_dir(), "the dataset cache goes to the per-user cache folder"
