@@ -175,6 +175,8 @@ def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8"):
     if mode not in ("w", "wb"): raise ValueError(f"mode: expected 'w' or 'wb', got {mode!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0); os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)   # the mode a plain open() gives (mkstemp's 0600 would hide reports from others)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as f:
             yield f
