@@ -161,6 +161,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'crl_nb.data.pendulum._check_range': ('pendulum.html#_check_range', 'crl_nb/data/pendulum.py'),
                                       'crl_nb.data.pendulum._cols': ('pendulum.html#_cols', 'crl_nb/data/pendulum.py'),
                                       'crl_nb.data.pendulum._factors': ('pendulum.html#_factors', 'crl_nb/data/pendulum.py'),
+                                      'crl_nb.data.pendulum._is_default': ('pendulum.html#_is_default', 'crl_nb/data/pendulum.py'),
                                       'crl_nb.data.pendulum._paint_disc': ('pendulum.html#_paint_disc', 'crl_nb/data/pendulum.py'),
                                       'crl_nb.data.pendulum._paint_segment': ('pendulum.html#_paint_segment', 'crl_nb/data/pendulum.py'),
                                       'crl_nb.data.pendulum._pool': ('pendulum.html#_pool', 'crl_nb/data/pendulum.py'),

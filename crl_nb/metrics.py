@@ -82,10 +82,9 @@ def dci(codes, factors, importance: str = "gbt", test_size: float = 0.2, codes_t
     """DCI of `codes` (N x K) against true `factors` (N x D): disentanglement, completeness, informativeness
     (test R^2 and MSE on standardised factors), the importance matrix and per-factor scores."""
     check_option(importance, "importance", ["gbt", "lasso"])
-    codes = check_array(codes, "codes", ndim=2)
-    factors = check_array(factors, "factors", ndim=(1, 2)); factors = factors.reshape(len(factors), -1)
+    codes = check_array(codes, "codes", ndim=2, min_rows=10)   # 10 samples at least, for a train/test split
+    factors = check_array(factors, "factors", ndim=(1, 2), min_rows=10); factors = factors.reshape(len(factors), -1)
     check_same_length(codes=codes, factors=factors)
-    if len(codes) < 10: raise ValueError(f"codes: need at least 10 samples for a train/test split, got {len(codes)}")
     if codes.shape[1] == 0: raise ValueError("codes: no columns")
     ctr, ftr, cte, fte = _split(codes, factors, test_size, codes_test, factors_test, as_rng(seed))
     ctr, cte = _standardize(ctr, cte); ftr, fte = _standardize(ftr, fte)
@@ -127,9 +126,9 @@ def mcc(codes, factors, method: str = "pearson") -> dict:
 
 # %% ../nbs/03_metrics.ipynb #7f34c87d
 def _r2_split(codes, factors, test_size, seed):
-    codes = check_array(codes, "codes", ndim=2); factors = check_array(factors, "factors", ndim=(1, 2))
+    codes = check_array(codes, "codes", ndim=2, min_rows=10)
+    factors = check_array(factors, "factors", ndim=(1, 2), min_rows=10)
     factors = factors.reshape(len(factors), -1); check_same_length(codes=codes, factors=factors)
-    if len(codes) < 10: raise ValueError(f"codes: need at least 10 samples, got {len(codes)}")
     ctr, ftr, cte, fte = _split(codes, factors, test_size, None, None, as_rng(seed))
     ctr, cte = _standardize(ctr, cte)
     return ctr, ftr, cte, fte

@@ -146,6 +146,10 @@ def _factors(theta, phi) -> np.ndarray:
     L, M = shadow(th.astype(np.float64), ph.astype(np.float64))
     return np.stack([th, ph, L.astype(np.float32), M.astype(np.float32)], -1)
 
+def _is_default(value, default) -> bool:
+    try: return bool(np.array_equal(np.asarray(value, float), np.asarray(default, float)))
+    except (TypeError, ValueError): return False
+
 def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 1000, seed: int = 0,
              theta_range=THETA_RANGE, phi_range=PHI_RANGE) -> dict:
     """The Pendulum dataset: images `x` (N, channels, size, size) uint8, `factors` (N, 4) [theta, phi, shadow_length,
@@ -153,6 +157,11 @@ def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 100
     _check_image(size, channels)
     check_option(mode, "mode", ["grid", "random"])
     if mode == "grid":
+        given = {k: v for k, v, d in (("n", n, 1000), ("theta_range", theta_range, THETA_RANGE),
+                                      ("phi_range", phi_range, PHI_RANGE)) if not _is_default(v, d)}
+        if given:
+            raise ValueError(f"{', '.join(given)}: only used with mode='random'; mode='grid' renders the fixed grid of "
+                             f"{len(pendulum_grid()[0]):,} images (got {', '.join(f'{k}={v!r}' for k, v in given.items())})")
         th, ph = pendulum_grid()
         k = np.arange(len(th)); split = np.where((k > 0) & (k % 4 == 0), 2, 0).astype(np.int8)
         ranges = {"angle": list(THETA_RANGE), "light": list(PHI_RANGE)}
