@@ -160,8 +160,9 @@ def generate(size: int = 64, channels: int = 3, mode: str = "grid", n: int = 100
         given = {k: v for k, v, d in (("n", n, 1000), ("theta_range", theta_range, THETA_RANGE),
                                       ("phi_range", phi_range, PHI_RANGE)) if not _is_default(v, d)}
         if given:
-            raise ValueError(f"{', '.join(given)}: only used with mode='random'; mode='grid' renders the fixed grid of "
-                             f"{len(pendulum_grid()[0]):,} images (got {', '.join(f'{k}={v!r}' for k, v in given.items())})")
+            got = ", ".join(f"{k}={v!r}" for k, v in given.items())
+            raise ValueError(f"{', '.join(given)}: only used with mode='random'; mode='grid' renders the fixed "
+                             f"grid of {len(pendulum_grid()[0]):,} images (got {got})")
         th, ph = pendulum_grid()
         k = np.arange(len(th)); split = np.where((k > 0) & (k % 4 == 0), 2, 0).astype(np.int8)
         ranges = {"angle": list(THETA_RANGE), "light": list(PHI_RANGE)}
