@@ -23,14 +23,15 @@ __all__ = ['TASKS', 'CounterfactualTask', 'morphomnist_task', 'pendulum_task', '
 # %% ../nbs/27_counterfactuals.ipynb #748c93e2
 @dataclass
 class CounterfactualTask:
-    "A dataset with an exact counterfactual oracle and the normalisation used for labels, interventions and errors."
+    """A dataset, its causal graph and the normalisation used for labels, interventions and errors, with an exact
+    counterfactual oracle when one exists (`oracle=None` for data without one: the oracle-based scores are skipped)."""
     name: str
     data: CausalData
     factor_names: list
     graph: np.ndarray
     offset: np.ndarray
     scale: np.ndarray
-    oracle: Callable = field(repr=False)
+    oracle: Callable | None = field(default=None, repr=False)
     notes: str = ""
 
     def __post_init__(self):
@@ -146,8 +147,17 @@ def draw_interventions(task: CounterfactualTask, n_test: int = 256, seed: int = 
     return {"idx": idx, "values": {name: task.sample_values(name, n_test, rng) for name in task.factor_names}}
 
 def oracle_counterfactuals(task: CounterfactualTask, plan: dict) -> dict:
-    "{variable: (true counterfactual factors raw (N, n), true counterfactual images)} for every planned intervention."
-    return {name: task.oracle(plan["idx"], {name: v}) for name, v in plan["values"].items()}
+    """{variable: (true counterfactual factors raw (N, n), true counterfactual images)} for every planned intervention.
+    Without an oracle only what the graph alone implies is known: the intervened value, and the factual values of
+    the variables that are not its descendants; the descendants are NaN and the images None."""
+    if task.oracle is not None:
+        return {name: task.oracle(plan["idx"], {name: v}) for name, v in plan["values"].items()}
+    out = {}
+    for name, v in plan["values"].items():
+        j = task.factor_names.index(name); f = task.factors[plan["idx"]].copy()
+        f[:, j] = v; f[:, descendants(task.graph, j)] = np.nan
+        out[name] = (f, None)
+    return out
 
 # %% ../nbs/27_counterfactuals.ipynb #6ef25aca
 def _l1(a, b) -> float: return float(np.abs(np.asarray(a, float) - np.asarray(b, float)).mean())
@@ -155,24 +165,35 @@ def _l1(a, b) -> float: return float(np.abs(np.asarray(a, float) - np.asarray(b,
 def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: dict, oracles: dict, measurers: dict,
                           factual_reading: np.ndarray | None = None) -> dict:
     """Effectiveness (rows: intervened, columns: measured; normalised MAE against the true counterfactual factors),
-    pixel MAE against the true counterfactual images, and the consistency of each edge."""
+    pixel MAE against the true counterfactual images, and the consistency of each edge. Without oracle images (a
+    task with `oracle=None`), what needs them is skipped and listed under "skipped": the pixel errors, the
+    descendants' effectiveness and the edges' "moves" checks; the rest is scored against what the graph implies."""
     idx = plan["idx"]; x = task.x[idx]; y = task.normalise(task.factors[idx])
     read_x = task.normalise(measure(measurers, task, x)) if factual_reading is None else factual_reading
     null = generate(x, y, None, None)  # the model's own null-intervention counterfactual (its reconstruction)
     read0 = task.normalise(measure(measurers, task, null))
     res = resolution(measurers, task)
-    table, pixel, images, moves, stays = {}, {}, {}, {}, {}
+    table, pixel, images, moves, stays, skipped = {}, {}, {}, {}, {}, []
     for j, name in enumerate(task.factor_names):
         true_raw, true_img = oracles[name]
         cf = generate(x, y, j, task.normalise_one(name, plan["values"][name]))
-        if cf.shape != true_img.shape:
-            raise ValueError(f"generate: returned shape {cf.shape}, expected {true_img.shape}")
+        if cf.shape != x.shape:
+            raise ValueError(f"generate: returned shape {cf.shape}, expected {x.shape}")
         read = task.normalise(measure(measurers, task, cf)); true = task.normalise(true_raw)
-        read_oracle = task.normalise(measure(measurers, task, true_img))
-        table[name] = {m: float(np.abs(read[:, k] - true[:, k]).mean()) for k, m in enumerate(task.factor_names)}
-        pixel[name] = _l1(cf, true_img); images[name] = cf
+        known = ~np.isnan(true).any(0)
+        table[name] = {m: float(np.abs(read[:, k] - true[:, k]).mean())
+                       for k, m in enumerate(task.factor_names) if known[k]}
+        images[name] = cf
+        if true_img is None:
+            desc = [task.factor_names[c] for c in descendants(task.graph, j)]
+            skipped.append(f"do({name}): no oracle images, so no pixel error"
+                           + (f", no effectiveness on its descendants {desc} and no 'moves' checks" if desc else ""))
+            read_oracle = read_x   # an ancestor's true value is its factual one: only the resolution is tolerated
+        else:
+            pixel[name] = _l1(cf, true_img)
+            read_oracle = task.normalise(measure(measurers, task, true_img))
         # do(parent): the measured change of each descendant follows the true change
-        for c in descendants(task.graph, j):
+        for c in (descendants(task.graph, j) if true_img is not None else []):
             d_meas, d_true = read[:, c] - read0[:, c], true[:, c] - y[:, c]
             r = float(np.corrcoef(d_meas, d_true)[0, 1]) if d_meas.std() > 0 and d_true.std() > 0 else 0.0
             moves[f"do({name}) -> {task.factor_names[c]}"] = {
@@ -187,10 +208,10 @@ def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: di
                 "mean_abs_change_vs_factual": float(np.abs(read[:, a] - read_x[:, a]).mean())}
     mean_eff = float(np.mean([v for row in table.values() for v in row.values()]))
     return {"effectiveness": table, "effectiveness_mean": mean_eff, "pixel_mae": pixel,
-            "pixel_mae_mean": float(np.mean(list(pixel.values()))),
+            "pixel_mae_mean": float(np.mean(list(pixel.values()))) if pixel else None,
             "reconstruction_pixel_mae": _l1(null, x),
             "moves": moves, "stays": stays, "consistent": all(v["ok"] for v in {**moves, **stays}.values()),
-            "images": images}
+            "images": images, **({"skipped": skipped} if skipped else {})}
 
 # %% ../nbs/27_counterfactuals.ipynb #1fa5c2d1
 def composition(cf: Callable, x, y, m=(1, 10)) -> dict:
@@ -243,13 +264,14 @@ def subset_plan(plan: dict, oracles: dict, k: int) -> tuple[dict, dict]:
     "The first `k` images of a plan and of its oracle counterfactuals."
     k = min(int(k), len(plan["idx"]))
     return ({"idx": plan["idx"][:k], "values": {n: v[:k] for n, v in plan["values"].items()}},
-            {n: (f[:k], im[:k]) for n, (f, im) in oracles.items()})
+            {n: (f[:k], None if im is None else im[:k]) for n, (f, im) in oracles.items()})
 
 # %% ../nbs/27_counterfactuals.ipynb #aeb8e65d
 def explorer_images(task: CounterfactualTask, counterfactual_fn: Callable, i: int,
                     values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(input, model counterfactual, oracle) uint8 images of dataset image `i` with the causal variables set to
-    `values` (normalised units); variables left at their factual value are not intervened on."""
+    `values` (normalised units); variables left at their factual value are not intervened on. The oracle image is
+    None for a task without an oracle."""
     values = np.asarray(values, float)
     if values.shape != (task.n,):
         raise ValueError(f"values: expected {task.n} values (one per variable), got shape {values.shape}")
@@ -258,6 +280,7 @@ def explorer_images(task: CounterfactualTask, counterfactual_fn: Callable, i: in
     x = task.x[i:i + 1]
     cf = counterfactual_fn(x, {j: np.array([v]) for j, v in changed.items()})[0]
     if not changed: return x[0], cf, x[0]
+    if task.oracle is None: return x[0], cf, None
     oracle = task.oracle(np.array([i]), {task.factor_names[j]: np.array([v * task.scale[j] + task.offset[j]])
                                          for j, v in changed.items()})[1][0]
     return x[0], cf, oracle
@@ -280,7 +303,9 @@ def explorer(task: CounterfactualTask, models: dict, value_range: float = 1.2):
             out.clear_output(wait=True)
             fig, ax = plt.subplots(1, 3, figsize=(6, 2.2))
             for a, im, t in zip(ax, images, ("input", which.value, "oracle")):
-                a.imshow(_show(im), cmap="gray", vmin=0, vmax=255); a.set_title(t, fontsize=8); a.axis("off")
+                a.axis("off")
+                if im is None: a.text(0.5, 0.5, "no oracle", ha="center", va="center", fontsize=8); continue
+                a.imshow(_show(im), cmap="gray", vmin=0, vmax=255); a.set_title(t, fontsize=8)
             plt.show()
     def reset(*_):
         y = task.normalise(task.factors[int(test[pick.value])])

@@ -45,7 +45,8 @@ class EvaluationSetup:
     def images(self, k: int) -> dict:
         "The first `k` test inputs and their true counterfactuals, for figures."
         idx = self.plan["idx"][:k]
-        return {"x": self.task.x[idx], "oracle": {n: im[:k] for n, (_, im) in self.oracles.items()}}
+        return {"x": self.task.x[idx],
+                "oracle": {n: im[:k] for n, (_, im) in self.oracles.items() if im is not None}}
 
     def subset(self, k: int) -> "EvaluationSetup":
         "The same setup on the first `k` test images only (the oracle's scores are not recomputed)."
@@ -65,10 +66,15 @@ def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int
     scores = {name: {**v["score"], "resolution_normalised": res[name]} for name, v in meas.items()}
     plan = draw_interventions(task, n_test=n_test, seed=seed + 1)
     oracles = oracle_counterfactuals(task, plan)
-    def oracle_gen(x, y, j, v): return x if j is None else oracles[task.factor_names[j]][1]
-    oracle = _strip(score_counterfactuals(oracle_gen, task, plan, oracles, meas))
+    oracle = None
+    if task.oracle is not None:
+        def oracle_gen(x, y, j, v): return x if j is None else oracles[task.factor_names[j]][1]
+        oracle = _strip(score_counterfactuals(oracle_gen, task, plan, oracles, meas))
     setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0)
-    if log:
+    if log and oracle is None:
+        log(f"measurers ready in {setup.seconds:.0f}s; task {task.name!r} has no oracle: pixel errors, descendants' "
+            "effectiveness and the 'moves' checks will be skipped")
+    elif log:
         log(f"measurers and oracle ready in {setup.seconds:.0f}s; "
             f"oracle effectiveness floor {oracle['effectiveness_mean']:.3f}")
     return setup

@@ -111,8 +111,10 @@ def dataset_predictors(data, discrete: dict | None = None, steps: int = 1000, ba
     if unknown: raise ValueError(f"discrete: unknown factor(s) {unknown}; factors are {names}")
     tr, te = data._index("train"), data._index("test")
     X, Y = data.arrays[image_key], np.asarray(data.arrays[factor_key]).reshape(len(data), -1)
-    cache_dir = (Path(cache_dir) if cache_dir is not None
-                 else (data.cache_path.parent if data.cache_path else Path("data/cache")) / "predictors")
+    if cache_dir is None:   # beside the dataset's cache file, else the dataset cache folder (never the working dir)
+        from crl_nb.data.registry import _cache_dir
+        cache_dir = (data.cache_path.parent if data.cache_path else _cache_dir()) / "predictors"
+    cache_dir = Path(cache_dir)
     settings = dict(steps=steps, batch_size=batch_size, lr=lr, width=width, seed=seed, init="seeded")
     out = {}
     for j, name in enumerate(names):
