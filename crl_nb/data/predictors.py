@@ -112,8 +112,8 @@ def dataset_predictors(data, discrete: dict | None = None, steps: int = 1000, ba
     tr, te = data._index("train"), data._index("test")
     X, Y = data.arrays[image_key], np.asarray(data.arrays[factor_key]).reshape(len(data), -1)
     if cache_dir is None:   # beside the dataset's cache file, else the dataset cache folder (never the working dir)
-        from crl_nb.data.registry import _cache_dir
-        cache_dir = (data.cache_path.parent if data.cache_path else _cache_dir()) / "predictors"
+        from crl_nb.data.registry import default_cache_dir
+        cache_dir = (data.cache_path.parent if data.cache_path else default_cache_dir()) / "predictors"
     cache_dir = Path(cache_dir)
     settings = dict(steps=steps, batch_size=batch_size, lr=lr, width=width, seed=seed, init="seeded")
     out = {}

@@ -22,7 +22,7 @@ from ..core import atomic_write
 
 # %% auto #0
 __all__ = ['DATASETS', 'SPLITS', 'DatasetSpec', 'register_dataset', 'dataset_parameters', 'ArrayDataset', 'CausalData',
-           'random_split', 'cache_key', 'load_dataset', 'list_datasets']
+           'random_split', 'default_cache_dir', 'cache_key', 'load_dataset', 'list_datasets']
 
 # %% ../../nbs/20_data.ipynb #3312ec69
 @dataclass
@@ -120,7 +120,7 @@ def random_split(n: int, rng, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
     return s
 
 # %% ../../nbs/20_data.ipynb #5b1416e0
-def _cache_dir(cache_dir=None) -> Path:
+def default_cache_dir(cache_dir=None) -> Path:
     """Where generated datasets are cached: `cache_dir`, else `$CRL_NB_CACHE`, else `data/cache` of crl_nb's own
     checkout when working inside it, else the per-user cache (`$XDG_CACHE_HOME/crl_nb`, default `~/.cache/crl_nb`);
     never inside another project."""
@@ -154,7 +154,7 @@ def load_dataset(name: str, cache: bool = True, cache_dir=None, **params) -> Cau
         raise ValueError(f"{name}: unknown parameter(s) {unknown}; valid parameters: "
                          + ", ".join(f"{k}={v!r}" for k, v in valid.items()))
     full = {**valid, **params}
-    path = _cache_dir(cache_dir) / f"{name}-{cache_key(name, full, spec.version)}.npz"
+    path = default_cache_dir(cache_dir) / f"{name}-{cache_key(name, full, spec.version)}.npz"
     if cache and path.exists():
         t0 = time.perf_counter()
         try:
