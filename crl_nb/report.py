@@ -15,7 +15,7 @@ import numpy as np
 from .core import project_root, write_text
 from .experiments.schema import (COMPARISON, TARGETS, collect_runs, get_path, latest_run, model_entry,
                                       model_scores, test_plan)
-from .runner import hardware_summary, PROFILES, resolve_experiments_dir, resolve_runs_root
+from .runner import hardware_summary, PROFILES, QUIET_KERNEL, resolve_experiments_dir, resolve_runs_root
 
 # %% auto #0
 __all__ = ['results_table', 'to_markdown', 'frame_markdown', 'model_comparison', 'comparison_markdown', 'build_report']
@@ -144,7 +144,8 @@ def build_report(runs_root=None, experiments_dir=None, out_dir=None, timeout: in
     nb_path = out / "report.ipynb"
     pm.execute_notebook(str(template), str(nb_path),
                         parameters={"runs_root": str(root), "experiments_dir": exp_dir, "report_dir": str(out)},
-                        cwd=str(out), kernel_name="python3", execution_timeout=timeout, progress_bar=False)
+                        cwd=str(out), kernel_name="python3", execution_timeout=timeout, progress_bar=False,
+                        extra_arguments=QUIET_KERNEL)
     nb = nbformat.read(str(nb_path), as_version=4)
     html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                            exclude_output_prompt=True).from_notebook_node(nb)

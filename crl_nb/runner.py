@@ -24,15 +24,18 @@ from typing import Any, Sequence
 from .core import atomic_write, check_option, get_device, progress, project_root, write_json
 
 # %% auto #0
-__all__ = ['PROFILES', 'CELL_TIMEOUT', 'RUN_DIR_ENV', 'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments',
-           'run_name', 'runnable', 'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters',
-           'describe_parameters', 'validate_parameters', 'study_settings', 'full_parameters', 'parse_value',
-           'current_run', 'record', 'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary',
-           'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
+__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'resolve_experiments_dir', 'resolve_runs_root',
+           'list_experiments', 'run_name', 'runnable', 'resolve_experiment', 'find_experiment', 'Parameter',
+           'experiment_parameters', 'describe_parameters', 'validate_parameters', 'study_settings', 'full_parameters',
+           'parse_value', 'current_run', 'record', 'save_figure', 'explorer_wanted', 'git_state', 'environment',
+           'hardware_summary', 'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep',
+           'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
 CELL_TIMEOUT = {"smoke": 600, "quick": 3600, "paper": 6 * 3600}   # seconds per cell, by profile
+# kernel arguments: ipykernel logs errors only, not its "running over TCP without encryption" notice on every start
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 RUN_DIR_ENV = "CRL_NB_RUN_DIR"
 
 def resolve_experiments_dir(experiments_dir=None) -> Path:
@@ -343,7 +346,8 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     try:
         pm.execute_notebook(str(nb), str(run_dir / f"{nb.stem}.ipynb"), parameters=full, cwd=str(nb.parent),
                             kernel_name="python3", execution_timeout=timeout, start_timeout=120,
-                            progress_bar=verbose, log_output=verbose, request_save_on_cell_execute=True)
+                            progress_bar=verbose, log_output=verbose, request_save_on_cell_execute=True,
+                            extra_arguments=QUIET_KERNEL)
     except KeyboardInterrupt:
         status, error = "interrupted", "KeyboardInterrupt"
     except Exception as e:

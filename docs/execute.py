@@ -31,7 +31,8 @@ def execute(path: Path, timeout: int = 1200) -> float:
     "Run `path` in place with outputs; return seconds. Raises on the first failing cell, writing nothing."
     nb = nbformat.read(path, as_version=4)
     t0 = time.time()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NBS)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NBS)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP notice per kernel
     client.execute()
     nbformat.write(nb, path)
     return time.time() - t0

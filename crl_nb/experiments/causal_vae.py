@@ -86,7 +86,7 @@ def _learned_graph(model: CausalVAE, task) -> dict:
     A_hat = model.layer.graph(0.1)
     return {"adjacency": model.layer.adjacency.detach().cpu().numpy().round(4).tolist(),
             "graph_at_0.1": A_hat.tolist(), "shd": int(shd(np.asarray(task.graph), A_hat)),
-            "dag_penalty": float(model.layer.dag_penalty())}
+            "dag_penalty": float(model.layer.dag_penalty().detach())}
 
 # %% ../../nbs/62_causal_vae_study.ipynb #7aeecc75
 def run(cfg: CausalVAEConfig, task: CounterfactualTask | None = None, setup=None, log=print,
@@ -140,7 +140,8 @@ def plot_training_curves(metrics: dict):
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
     for v, e in metrics["models"].items():
         h = e["history"]
-        for ax, key in zip(axes, ("rec", "kl_exo", "kl_label")): ax.plot(smooth(h[key]), label=VARIANTS[v])
+        for ax, key in zip(axes, ("rec", "kl_exo", "kl_label")):  # moving averages at the step ending each window
+            s = smooth(h[key]); ax.plot(np.arange(len(h[key]) - len(s), len(h[key])), s, label=VARIANTS[v])
     for ax, title in zip(axes, ("reconstruction (nats per image)", "mechanisms' prior term", "label prior term")):
         ax.set(xlabel="step", title=title, yscale="symlog"); ax.legend(fontsize=8)
     fig.tight_layout()

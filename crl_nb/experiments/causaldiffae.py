@@ -225,15 +225,17 @@ def histories(result: StudyResult) -> dict:
 def plot_training_curves(metrics: dict):
     "ε-MSE of every trained model and the causal model's KL terms against the step."
     import matplotlib.pyplot as plt
+    def curve(ax, v, *args, **kw):  # a moving average drawn at the step that ends its window
+        s = smooth(v); ax.plot(np.arange(len(v) - len(s), len(v)), s, *args, **kw)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
     runs = {**{k: v["history"] for k, v in metrics["models"].items()},
             **({"weak": metrics["weak"]["history"]} if "weak" in metrics else {})}
-    for name, h in runs.items(): axes[0].plot(smooth(h["mse"]), label=name)
+    for name, h in runs.items(): curve(axes[0], h["mse"], label=name)
     axes[0].set(xlabel="step", ylabel="ε-MSE (smoothed)", yscale="log", title="denoising loss")
     axes[0].legend(fontsize=8)
     h = metrics["models"]["causal"]["history"]
-    axes[1].plot(smooth(h["kl_u"]), label="KL(q(u) || N(0, I))")
-    axes[1].plot(smooth(h["kl_z"]), label="Σ KL(q(z_i) || N(ỹ_i, σ²))")
+    curve(axes[1], h["kl_u"], label="KL(q(u) || N(0, I))")
+    curve(axes[1], h["kl_z"], label="Σ KL(q(z_i) || N(ỹ_i, σ²))")
     axes[1].set(xlabel="step", ylabel="nats per sample", yscale="log", title="CausalDiffAE priors")
     ax2 = axes[1].twinx(); ax2.plot(h["gamma"], "k--", lw=1, label="γ"); ax2.set_ylabel("γ")
     axes[1].legend(fontsize=8, loc="upper right")

@@ -15,7 +15,7 @@ from ..core import check_option
 # %% auto #0
 __all__ = ['PROFILE_NAMES', 'positive_int', 'int_at_least', 'non_negative_int', 'positive', 'non_negative', 'fraction', 'flag',
            'one_of', 'subset_of', 'numbers', 'optional', 'any_str', 'setting', 'StudyConfig', 'TaskConfig',
-           'StudyResult', 'parse_overrides']
+           'StudyResult', 'parse_overrides', 'plot_profiles']
 
 # %% ../../nbs/60_configs.ipynb #78657fcd
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
@@ -201,3 +201,44 @@ def parse_overrides(pairs: Sequence[str] | None) -> dict:
         try: out[name.strip()] = ast.literal_eval(text)
         except (ValueError, SyntaxError): out[name.strip()] = text
     return out
+
+# %% ../../nbs/60_configs.ipynb #a1f0c3d3
+def _size(v) -> float | None:
+    "A number to compare values by: the value itself, a list's length times its largest entry, else None."
+    if v is None or isinstance(v, bool): return None
+    if isinstance(v, (int, float)): return float(v)
+    if isinstance(v, (list, tuple)) and v and all(_is_num(x) for x in v): return float(len(v) * max(v))
+    return None
+
+def _short(v) -> str:
+    "A value as a table cell: lists of up to four entries in full, longer ones by their length."
+    if isinstance(v, (list, tuple)): return ",".join(map(_short, v)) if len(v) <= 4 else f"{len(v)} values"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+def plot_profiles(cls, dataset: str | None = None, names: Sequence[str] | None = None):
+    """The settings × profiles table of study `cls` on `dataset` (default: its first), coloured by
+    log10(value / quick value). `names` picks the rows; by default, every setting that some profile changes."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    dataset = dataset if dataset is not None else cls.DATASETS[0]
+    cfgs = {p: cls.resolve(dataset, p).to_dict() for p in PROFILE_NAMES}
+    if names is None:
+        names = [n for n in cls.hyperparameters() if len({repr(c[n]) for c in cfgs.values()}) > 1]
+    names = list(names)
+    if not names: raise ValueError(f"names: no setting of {cls.__name__} differs between profiles on {dataset!r}")
+    unknown = [n for n in names if n not in cls.settings()]
+    if unknown: raise ValueError(f"names: unknown setting(s) {', '.join(map(repr, unknown))} of {cls.__name__}")
+    ratio = np.zeros((len(names), len(cfgs)))
+    for i, n in enumerate(names):
+        base = _size(cfgs["quick"][n])
+        for j, c in enumerate(cfgs.values()):
+            s = _size(c[n])
+            if s and base and s > 0 and base > 0: ratio[i, j] = np.log10(s / base)
+    fig, ax = plt.subplots(figsize=(1.5 * len(cfgs) + 2.4, 0.3 * len(names) + 1.0), layout="constrained")
+    lim = max(1.0, float(np.abs(ratio).max()))
+    ax.imshow(ratio, cmap="coolwarm", vmin=-lim, vmax=lim, aspect="auto")
+    for i, n in enumerate(names):
+        for j, c in enumerate(cfgs.values()): ax.text(j, i, _short(c[n]), ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(cfgs)), list(cfgs)); ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.xaxis.tick_top(); ax.set_xlabel(f"{cls.__name__} on {dataset}", fontsize=9)
+    return fig

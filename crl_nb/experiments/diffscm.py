@@ -244,15 +244,16 @@ def plot_scale_sweep(metrics: dict, realism: str = "ae_error_mean"):
     import matplotlib.pyplot as plt
     sc = metrics["scales"]; s = [float(k) for k in sc]
     xs = np.arange(len(s))
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3), layout="constrained")
     axes[0].plot(xs, [sc[k]["effectiveness"] for k in sc], "o-", label="effectiveness (target accuracy)")
     axes[0].plot(xs, [sc[k]["still_original"] for k in sc], "s--", label="still read as the original")
     axes[0].set_ylabel("fraction"); axes[0].legend(fontsize=7)
     axes[1].plot(xs, [sc[k][realism] for k in sc], "o-", color="C3")
-    axes[1].set_ylabel("all-class AE error (lower: more realistic)")
+    axes[1].set_ylabel("all-class AE error\n(lower: more realistic)")
+    axes[1].ticklabel_format(axis="y", useOffset=False)
     axes[2].plot(xs, [sc[k]["cld_mean"] for k in sc], "o-", color="C2", label="CLD")
     axes[2].plot(xs, [sc[k]["im1_median"] for k in sc], "s--", color="C4", label="IM1 (median)")
     axes[2].legend(fontsize=7)
     for ax in axes: ax.set_xticks(xs); ax.set_xticklabels([f"{v:g}" for v in s]); ax.set_xlabel("guidance scale s")
-    fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s", fontsize=9); fig.tight_layout()
+    fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s", fontsize=9)
     return fig
