@@ -9,61 +9,98 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
 from .runner import (PROFILES, describe_parameters, experiment_parameters, find_experiment, list_experiments,
-                           parse_value, reproduce, run, sweep)
+                           parse_value, reproduce, run, runnable, sweep)
 from .report import build_report
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['EXAMPLES', 'positive_int', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #4c6eff69
+EXAMPLES = """examples:
+  crl-nb list                                             one line per experiment
+  crl-nb list score_crl_lscale --detailed                 its parameters and settings
+  crl-nb run scm_metrics_sanity --profile smoke           seconds: try this first
+  crl-nb run causaldiffae_pendulum -p steps 200           a study with one setting changed
+  crl-nb sweep scm_metrics_sanity --grid n_latents=3,5 --seeds 3
+  crl-nb reproduce --profile smoke                        every study, then the report
+  crl-nb report                                           rebuild runs/report from runs/
+"""
+
+def positive_int(text: str) -> int:
+    "An argparse type: a positive integer."
+    try: v = int(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1: raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+def _folders(p, runs: bool = True):
+    if runs:
+        p.add_argument("--runs-root", default=None, help="runs folder (default: runs/ of the checkout, else ./runs)")
+    p.add_argument("--experiments-dir", default=None,
+                   help="experiment notebooks (default: nbs/experiments of the checkout, else the installed copy)")
+
 def _common(p, profiles=PROFILES):
     p.add_argument("--profile", default="quick", choices=profiles,
                    help="smoke (seconds), quick (CPU minutes, default), paper (GPU)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default: CUDA when present)")
     p.add_argument("--force", action="store_true", help="rerun even if an identical successful run exists")
-    p.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default by profile)")
-    p.add_argument("--runs-root", default=None, help="runs folder (default: <project>/runs)")
-    p.add_argument("--experiments-dir", default=None, help="experiment notebooks (default: <project>/nbs/experiments)")
+    p.add_argument("--timeout", type=positive_int, default=None,
+                   help="per-cell timeout in seconds (default by profile: smoke 600, quick 3600, paper 21600)")
+    _folders(p)
 
+# %% ../nbs/90_cli.ipynb #b7c1d2e3
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="crl-nb", description="Run, sweep and report crl_nb experiment notebooks.")
-    sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("list", help="the experiments and their parameters")
-    p.add_argument("--experiments-dir", default=None)
+    ap = argparse.ArgumentParser(prog="crl-nb", description="Run, sweep and report crl_nb experiment notebooks.",
+                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"crl-nb {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("list", help="the experiments, one line each (--detailed: parameters and settings)")
+    p.add_argument("experiment", nargs="?", default=None, help="show only this experiment, in detail")
+    p.add_argument("-d", "--detailed", action="store_true", help="every parameter and study setting with its help")
+    _folders(p, runs=False)
     p = sub.add_parser("run", help="one run of one experiment")
-    p.add_argument("experiment")
-    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    p.add_argument("-f", "--params-file", default=None, help="YAML mapping of parameters")
+    p.add_argument("experiment", help="a study (causaldiffae_pendulum) or a notebook's name; see crl-nb list")
+    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="a parameter or study setting, read as YAML; repeatable")
+    p.add_argument("-f", "--params-file", default=None, help="YAML mapping of parameters; -p overrides it")
     _common(p)
-    p = sub.add_parser("reproduce", help="every experiment with a profile's defaults, then the report")
-    p.add_argument("--only", nargs="+", metavar="NAME")
-    p.add_argument("--no-report", action="store_true")
+    p = sub.add_parser("reproduce", help="every study with a profile's defaults, then the report")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="only these studies or notebooks")
+    p.add_argument("--no-report", action="store_true", help="do not rebuild the report at the end")
     _common(p)
     p = sub.add_parser("sweep", help="an experiment over a cartesian grid of parameters")
-    p.add_argument("experiment")
+    p.add_argument("experiment", help="a study or a notebook's name; see crl-nb list")
     p.add_argument("--grid", nargs="+", default=[], metavar="NAME=V1,V2", help="values separated by commas")
-    p.add_argument("--seeds", type=int, default=None, help="add seed = 0..N-1 to the grid")
+    p.add_argument("--seeds", type=positive_int, default=None, help="add seed = 0..N-1 to the grid")
     p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="fixed parameters")
-    p.add_argument("--backend", default="local", choices=["local", "ray"])
+                   help="a parameter fixed for every point; repeatable")
+    p.add_argument("--backend", default="local", choices=["local", "ray"],
+                   help="local process pool (default) or Ray (pip install 'crl_nb[ray]')")
     p.add_argument("--address", default=None, help="Ray cluster address (default: start a local Ray)")
-    p.add_argument("--workers", type=int, default=None, help="parallel runs (default: the number of cores)")
+    p.add_argument("--workers", type=positive_int, default=None, help="parallel runs (default: the number of cores)")
     _common(p)
-    p = sub.add_parser("report", help="rebuild runs/report from the run folders")
-    p.add_argument("--runs-root", default=None)
-    p.add_argument("--experiments-dir", default=None)
+    p = sub.add_parser("report", help="rebuild <runs>/report (html, md, ipynb) from the run folders")
+    _folders(p)
     return ap
 
 # %% ../nbs/90_cli.ipynb #65864bb7
-def _params(experiment, pairs, file=None, experiments_dir=None) -> dict:
+def _read_params_file(file) -> dict:
+    "The YAML mapping in `file`, or a `ValueError` naming the option, the file and what is wrong."
     import yaml
+    path = Path(file)
+    if not path.is_file(): raise ValueError(f"--params-file: {file} is not a file")
+    try: data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise ValueError(f"--params-file: {file} is not valid YAML: {' '.join(str(e).split())}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"--params-file: {file} must hold a YAML mapping of name: value, got {type(data).__name__}")
+    return data
+
+def _params(experiment, pairs, file=None, experiments_dir=None) -> dict:
     spec = experiment_parameters(find_experiment(experiment, experiments_dir))
-    out = {}
-    if file:
-        data = yaml.safe_load(Path(file).read_text())
-        if not isinstance(data, dict): raise ValueError(f"params file {file}: expected a YAML mapping of name: value")
-        out.update(data)
+    out = _read_params_file(file) if file else {}
     for name, raw in pairs: out[name] = parse_value(raw, spec.get(name))
     return out
 
@@ -77,30 +114,41 @@ def _grid(experiment, items, experiments_dir=None) -> dict:
     return grid
 
 # %% ../nbs/90_cli.ipynb #f0e837f1
+def _title(nb: Path) -> str:
+    "The first heading of an experiment notebook."
+    import nbformat
+    for c in nbformat.read(str(nb), as_version=4).cells:
+        if c.cell_type == "markdown" and c.source.startswith("# "): return c.source.splitlines()[0][2:].strip()
+    return ""
+
+def _list(experiment=None, detailed=False, experiments_dir=None):
+    "One line per study (what `run` accepts); with `detailed` or one `experiment`, parameters and settings too."
+    from crl_nb.experiments.studies import STUDIES
+    names = runnable(experiments_dir) if experiment is None else [experiment]
+    for name in names:
+        nb = find_experiment(name, experiments_dir)
+        study = STUDIES.get(name)
+        print(f"{name:28s} {_title(nb)}" + (f" [{study.dataset}]" if study and study.notebook != name else ""))
+        if detailed or experiment is not None:
+            print(f"  notebook {nb}\n  parameters (-p NAME VALUE):\n{describe_parameters(experiment_parameters(nb))}")
+            if study: print(f"  settings of {study.config.__name__} (-p NAME VALUE):\n{study.config.describe()}")
+
 def main(argv=None) -> int:
     "Entry point of the `crl-nb` console script."
     args = build_parser().parse_args(argv)
     try:
         if args.command == "list":
-            from crl_nb.experiments.studies import STUDIES
-            for name, nb in list_experiments(args.experiments_dir).items():
-                print(f"{name}  ({nb})\n{describe_parameters(experiment_parameters(nb))}")
-                studies = {n: s for n, s in STUDIES.items() if s.notebook == name}
-                if studies:
-                    cls = next(iter(studies.values())).config
-                    print("  studies: " + ", ".join(f"{n} (dataset={s.dataset})" for n, s in studies.items()))
-                    print(f"  settings (-p NAME VALUE, or overrides) of {cls.__name__}:\n{cls.describe()}")
-            return 0
+            _list(args.experiment, args.detailed, args.experiments_dir); return 0
         common = (dict(profile=args.profile, device=args.device, force=args.force, timeout=args.timeout,
                        runs_root=args.runs_root, experiments_dir=args.experiments_dir)
                   if args.command != "report" else {})
         if args.command == "run":
             r = run(args.experiment, _params(args.experiment, args.param, args.params_file, args.experiments_dir),
-                    **common)
+                    verbose=True, **common)
             print(f"[{r.experiment}] {r.status}" + (f": {r.error}" if r.error else "") + f" -> {r.run_dir}")
             return 0 if r.status in ("ok", "skipped") else 1
         if args.command == "reproduce":
-            rs = reproduce(only=args.only, **common)
+            rs = reproduce(only=args.only, verbose=True, **common)
             if not args.no_report: build_report(runs_root=args.runs_root, experiments_dir=args.experiments_dir)
             bad = [r for r in rs if r.status not in ("ok", "skipped")]
             print(f"{len(rs) - len(bad)} of {len(rs)} experiment(s) ok or already done"
@@ -117,7 +165,7 @@ def main(argv=None) -> int:
             out = build_report(runs_root=args.runs_root, experiments_dir=args.experiments_dir)
             print(f"report written to {out}/report.html and {out}/report.md")
             return 0
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, ImportError) as e:
         print(f"crl-nb: error: {e}", file=sys.stderr)
         return 2
     return 2

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,10 +21,10 @@ import numpy as np
 if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graphs, scm, metrics) stay light
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'check_option', 'check_array', 'check_same_length', 'check_int', 'check_number', 'get_device',
-           'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng', 'optional_import',
-           'atomic_write', 'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
-           'save_configured', 'load_configured', 'progress_enabled', 'progress']
+__all__ = ['CHECKPOINT_FORMAT', 'PROGRESS_FILE_ENV', 'check_option', 'check_array', 'check_same_length', 'check_int',
+           'check_number', 'get_device', 'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng',
+           'optional_import', 'atomic_write', 'write_text', 'write_json', 'CheckpointError', 'save_checkpoint',
+           'load_checkpoint', 'save_configured', 'load_configured', 'ProgressLog', 'progress_enabled', 'progress']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def _is_tensor(x) -> bool:
@@ -249,6 +250,21 @@ def load_configured(path, cls, kind: str, device=None, fix_config=None):
         raise CheckpointError(f"{path}: weights do not match the configuration ({e})") from None
     return model.to(get_device(device)).eval()
 
+# %% ../nbs/00_core.ipynb #8aec6f76
+PROGRESS_FILE_ENV = "CRL_NB_PROGRESS_FILE"   # set by the runner: every bar also appends its state to this file
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+class ProgressLog:
+    """A file-like target for `tqdm` that appends each refresh of a bar as one plain line (no carriage returns, no
+    cursor moves) to `path`, so that a log or `tail -f` reads `train: 40%|####  | 320/800 [01:10<01:45, 4.5it/s,
+    loss=0.031]`: the step, the rate, the time left and the loss."""
+    def __init__(self, path): self.path = Path(path)
+    def write(self, s: str):
+        line = _ANSI.sub("", s).replace("\r", "").strip()
+        if line:
+            with open(self.path, "a", encoding="utf-8") as f: f.write(line + "\n")
+    def flush(self): pass
+
 # %% ../nbs/00_core.ipynb #ad50cc63
 def _in_notebook() -> bool:
     try:
@@ -267,6 +283,12 @@ def progress_enabled() -> bool:
 def progress(iterable: Iterable | None = None, total: int | None = None, desc: str | None = None,
              disable: bool | None = None, **kwargs):
     "A `tqdm` progress bar that is silent when nobody is watching (see `progress_enabled`)."
+    log = os.environ.get(PROGRESS_FILE_ENV)
+    if log and "file" not in kwargs and disable is not True:    # a run folder's progress.log: plain lines
+        from tqdm import tqdm
+        every = float(os.environ.get("CRL_NB_PROGRESS_EVERY", "5"))
+        return tqdm(iterable, total=total, desc=desc, file=ProgressLog(log), mininterval=every, maxinterval=every,
+                    ncols=100, ascii=True, **kwargs)
     if "file" in kwargs: from tqdm import tqdm  # a stream given: the text bar, in a notebook too
     else: from tqdm.auto import tqdm
     if disable is None: disable = not progress_enabled()

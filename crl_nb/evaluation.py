@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .core import check_int
+from .core import check_int, progress
 from .counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals,
                                     resolution, reversibility, score_counterfactuals, subset_plan, train_measurers)
 from .metrics import dci as dci_metric
@@ -119,21 +119,30 @@ def evaluate(model: CounterfactualModel, setup: EvaluationSetup, cfg: Evaluation
     if not callable(getattr(model, "counterfactual", None)):
         raise ValueError("model: expected an object with counterfactual(x, do, y=None) -> uint8 images")
     task, plan = setup.task, setup.plan
+    stages = ["DCI"] * cfg.dci + ["counterfactuals"] + ["composition"] * bool(cfg.n_composition) + [
+        "reversibility"] * bool(cfg.n_composition and cfg.reversibility)
+    bar = progress(total=len(stages), desc=f"evaluate {type(model).__name__}")   # one step per stage
+    def stage(name): bar.set_postfix_str(name); bar.update(0 if name == stages[0] else 1)
+    stage(stages[0])
     dci = representation(model, task, cfg.dci_train, cfg.dci_test) if cfg.dci else None
     t0 = time.perf_counter()
+    if cfg.dci: stage("counterfactuals")
     def generate(x, y, j, v): return model.counterfactual(x, {} if j is None else {j: v}, y)
     score = score_counterfactuals(generate, task, plan, setup.oracles, setup.measurers)
     images = {n: v[:cfg.n_images] for n, v in score.pop("images").items()}
     if cfg.n_composition:
+        stage("composition")
         idx = plan["idx"][:cfg.n_composition]; x, y = task.x[idx], task.normalise(task.factors[idx])
         def cf(xb, yb, do): return model.counterfactual(xb, do, yb)
         score["composition"] = composition(cf, x, y, m=cfg.composition_m)
         if cfg.reversibility:
+            stage("reversibility")
             score["reversibility"] = {
                 name: reversibility(cf, x, y, j, task.normalise_one(name, plan["values"][name][:cfg.n_composition]),
                                     cycles=cfg.cycles)
                 for j, name in enumerate(task.factor_names)}
     score["eval_seconds"] = time.perf_counter() - t0
+    bar.update(1); bar.close()
     return Evaluation(score, images, dci)
 
 # %% ../nbs/50_evaluation.ipynb #3f2e2061

@@ -339,6 +339,9 @@ def to_model_space(x, shape: tuple | None = None, name: str = "x") -> torch.Tens
     if x.dtype == torch.uint8: return x.float() / 127.5 - 1
     if not x.is_floating_point(): raise ValueError(f"{name}: expected uint8 or float images, got {x.dtype}")
     if not torch.isfinite(x).all(): raise ValueError(f"{name}: contains NaN or infinite values")
+    if x.numel() and (x.min() < -1 - 1e-4 or x.max() > 1 + 1e-4):
+        raise ValueError(f"{name}: float images must lie in [-1, 1], got values in [{x.min():.3g}, {x.max():.3g}]; "
+                         "pass uint8 images (0..255) or rescale")
     return x.float()
 
 def to_uint8(x) -> np.ndarray:

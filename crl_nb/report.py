@@ -15,10 +15,12 @@ import numpy as np
 from .core import project_root, write_text
 from .experiments.schema import (COMPARISON, TARGETS, collect_runs, get_path, latest_run, model_entry,
                                       model_scores, test_plan)
-from .runner import hardware_summary, PROFILES, QUIET_KERNEL, resolve_experiments_dir, resolve_runs_root
+from .runner import (hardware_summary, notebooks_dir, PROFILES, QUIET_KERNEL, resolve_experiments_dir,
+                           resolve_runs_root)
 
 # %% auto #0
-__all__ = ['results_table', 'to_markdown', 'frame_markdown', 'model_comparison', 'comparison_markdown', 'build_report']
+__all__ = ['REPORT_TITLE', 'OFFLINE_HTML', 'results_table', 'md_cell', 'to_markdown', 'frame_markdown', 'model_comparison',
+           'comparison_markdown', 'build_report']
 
 # %% ../nbs/80_report.ipynb #55986441
 def _group(run: dict) -> tuple:
@@ -58,6 +60,10 @@ def results_table(runs: list[dict], targets: list[dict] = TARGETS, existing: set
                          "status": state})
     return rows
 
+def md_cell(v) -> str:
+    "A value as a Markdown table cell: `|` escaped and line breaks flattened, so that a row keeps its columns."
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
 def to_markdown(rows: list[dict]) -> str:
     "The results as Markdown, one table per paper table."
     out = []
@@ -69,14 +75,16 @@ def to_markdown(rows: list[dict]) -> str:
                 "|---|---|---|---|---|---|---|---|---|"]
         for r in sel:
             if r.get("profile") is None:
-                out.append(f"| {r['quantity']} | {r['paper']} | — | *{r['status']}* ({r['experiment']}) | | | | | |")
+                out.append(f"| {md_cell(r['quantity'])} | {md_cell(r['paper'])} | — | *{md_cell(r['status'])}* "
+                           f"({md_cell(r['experiment'])}) | | | | | |")
                 continue
             inr = {True: "yes", False: "no", None: ""}[r["within_paper_range"]]
             params = ", ".join(f"{k}={v}" for k, v in r["parameters"].items() if v is not None) or "defaults"
             links = " ".join(f"[{i + 1}]({l})" for i, l in enumerate(r["runs"]))
-            out.append(f"| {r['quantity']} | {r['paper']} | {r['profile']} | "
+            out.append(f"| {md_cell(r['quantity'])} | {md_cell(r['paper'])} | {r['profile']} | "
                        f"{r['ours_mean']:.3f} ± {r['ours_std']:.3f} (n={r['n_runs']}) | {inr} | "
-                       f"{params} | {'; '.join(r['hardware'])} | {', '.join(r['commits'])} | {links} |")
+                       f"{md_cell(params)} | {md_cell('; '.join(r['hardware']))} | {', '.join(r['commits'])} | "
+                       f"{links} |")
         out += ["", f"Source: {sel[0]['source']}.", ""]
     return "\n".join(out)
 
@@ -118,7 +126,7 @@ def comparison_markdown(rows: list[dict], title: str) -> str:
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         model = r["model"] + (f" ({r['note']})" if r["note"] else "") + ("" if r["same_plan"] else " †")
-        out.append(f"| {model} | {f(r['dci_d'])} | {f(r['dci_c'])} | {f(r['effectiveness'])} | "
+        out.append(f"| {md_cell(model)} | {f(r['dci_d'])} | {f(r['dci_c'])} | {f(r['effectiveness'])} | "
                    f"{f(r['pixel_mae'], 1)} | {f(r['reconstruction_mae'], 1)} | "
                    f"{f(r['composition_1'], 1)} / {f(r['composition_10'], 1)} | {f(r['reversibility'], 1)} | "
                    f"{r['checks_passed']}/{r['checks']} | "
@@ -131,23 +139,38 @@ def comparison_markdown(rows: list[dict], title: str) -> str:
     return "\n".join(out)
 
 # %% ../nbs/80_report.ipynb #c2c70901
+REPORT_TITLE = "crl_nb reproduction report"
+# JupyterLab's HTML template without the scripts it loads from a CDN (require.js, MathJax, mermaid, widgets):
+# the report opens offline and fetches nothing
+OFFLINE_HTML = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
 def build_report(runs_root=None, experiments_dir=None, out_dir=None, timeout: int = 600) -> Path:
     "Execute the report notebook over `runs_root` and export report.ipynb/.html/.md into `runs_root/report/`."
     import papermill as pm
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter, MarkdownExporter
     import nbformat
-    root = resolve_runs_root(runs_root); out = Path(out_dir) if out_dir else root / "report"
-    out.mkdir(parents=True, exist_ok=True)
-    template = project_root() / "nbs" / "reports" / "reproduction_report.ipynb"
+    root = resolve_runs_root(runs_root)
+    if not root.is_dir(): raise FileNotFoundError(f"runs_root: {root} is not a folder; there are no runs to report")
+    template = notebooks_dir("reports", None, "report") / "reproduction_report.ipynb"
     if not template.exists(): raise FileNotFoundError(f"report notebook {template} is missing")
     exp_dir = str(resolve_experiments_dir(experiments_dir))
+    out = Path(out_dir) if out_dir else root / "report"
+    out.mkdir(parents=True, exist_ok=True)
     nb_path = out / "report.ipynb"
     pm.execute_notebook(str(template), str(nb_path),
                         parameters={"runs_root": str(root), "experiments_dir": exp_dir, "report_dir": str(out)},
                         cwd=str(out), kernel_name="python3", execution_timeout=timeout, progress_bar=False,
                         extra_arguments=QUIET_KERNEL)
     nb = nbformat.read(str(nb_path), as_version=4)
-    html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+    nb.metadata["title"] = REPORT_TITLE
+    html, _ = HTMLExporter(extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_HTML})],
+                           template_file="offline.html.j2", exclude_input=True, exclude_input_prompt=True,
                            exclude_output_prompt=True).from_notebook_node(nb)
     write_text(out / "report.html", html)
     md, res = MarkdownExporter(exclude_input=True, exclude_input_prompt=True,

@@ -21,15 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from .core import atomic_write, check_option, get_device, progress, project_root, write_json
+from .core import (PROGRESS_FILE_ENV, atomic_write, check_option, get_device, progress, project_root,
+                         write_json)
 
 # %% auto #0
-__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'resolve_experiments_dir', 'resolve_runs_root',
-           'list_experiments', 'run_name', 'runnable', 'resolve_experiment', 'find_experiment', 'Parameter',
-           'experiment_parameters', 'describe_parameters', 'validate_parameters', 'study_settings', 'full_parameters',
-           'parse_value', 'current_run', 'record', 'save_figure', 'explorer_wanted', 'git_state', 'environment',
-           'hardware_summary', 'RunResult', 'run_key', 'read_json', 'find_runs', 'run', 'grid_points', 'sweep',
-           'reproduce']
+__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_notebooks', 'notebooks_dir',
+           'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments', 'run_name', 'runnable',
+           'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters', 'describe_parameters',
+           'validate_parameters', 'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record',
+           'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult', 'run_key',
+           'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -38,13 +39,33 @@ CELL_TIMEOUT = {"smoke": 600, "quick": 3600, "paper": 6 * 3600}   # seconds per 
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 RUN_DIR_ENV = "CRL_NB_RUN_DIR"
 
-def resolve_experiments_dir(experiments_dir=None) -> Path:
-    d = Path(experiments_dir) if experiments_dir else project_root() / "nbs" / "experiments"
-    if not d.is_dir(): raise FileNotFoundError(f"experiments_dir: {d} is not a folder")
+def packaged_notebooks(kind: str) -> Path | None:
+    "The copy of `nbs/<kind>` (experiments, reports) that a built wheel ships in `crl_nb/_notebooks/`, if any."
+    d = Path(__file__).resolve().parent / "_notebooks" / kind
+    return d if d.is_dir() else None
+
+def notebooks_dir(kind: str, given=None, name: str = "experiments_dir") -> Path:
+    "`given`, else the checkout's `nbs/<kind>`, else the installed package's copy; the folder must exist."
+    if given: d = Path(given)
+    else:
+        try: d = project_root() / "nbs" / kind
+        except FileNotFoundError:
+            d = packaged_notebooks(kind)
+            if d is None:
+                raise FileNotFoundError(f"{name}: not inside a crl_nb checkout, and this installation ships no "
+                                        f"{kind} notebooks; pass {name}=") from None
+    if not d.is_dir(): raise FileNotFoundError(f"{name}: {d} is not a folder")
     return d.resolve()
 
+def resolve_experiments_dir(experiments_dir=None) -> Path:
+    "Where the experiment notebooks are: `experiments_dir`, the checkout's `nbs/experiments`, or the package's copy."
+    return notebooks_dir("experiments", experiments_dir)
+
 def resolve_runs_root(runs_root=None) -> Path:
-    return Path(runs_root).resolve() if runs_root else project_root() / "runs"
+    "Where runs go: `runs_root`, else `runs/` of the crl_nb checkout, else `./runs` (outside a checkout)."
+    if runs_root: return Path(runs_root).resolve()
+    try: return project_root() / "runs"
+    except FileNotFoundError: return Path.cwd().resolve() / "runs"
 
 def list_experiments(experiments_dir=None) -> dict[str, Path]:
     "Experiment notebooks by name (file stem); names starting with '_' or '.' are skipped."
@@ -314,12 +335,36 @@ def _error_text(e: BaseException) -> str:
     text = str(e).strip().splitlines()
     return f"{type(e).__name__}: {text[-1] if text else ''}"
 
+def _check_timeout(timeout, profile: str) -> int:
+    "The per-cell timeout: the profile's when None, else a positive integer (0 or -1 do not mean 'no limit')."
+    if timeout is None: return CELL_TIMEOUT[profile]
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+        raise ValueError(f"timeout: expected a positive number of seconds per cell, got {timeout!r}")
+    return timeout
+
+class _Follower:
+    "Prints the lines that the kernel's progress bars append to `path`, prefixed, while a run goes on."
+    def __init__(self, path: Path, prefix: str, every: float = 1.0):
+        import threading
+        self.path, self.prefix, self.every, self.pos = path, prefix, every, 0
+        self.done = threading.Event(); self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+    def _read(self):
+        if not self.path.exists(): return
+        with open(self.path, encoding="utf-8") as f: f.seek(self.pos); chunk = f.read(); self.pos = f.tell()
+        for line in chunk.splitlines(): print(f"{self.prefix} {line}", flush=True)
+    def _loop(self):
+        while not self.done.wait(self.every): self._read()
+    def stop(self): self.done.set(); self.thread.join(); self._read()
+
+
+# %% ../nbs/70_runner.ipynb #ba60df9a
 def run(experiment: str, params: dict | None = None, profile: str = "quick", device: str | None = None,
         force: bool = False, timeout: int | None = None, runs_root=None, experiments_dir=None,
         verbose: bool | None = None) -> RunResult:
     "Execute one experiment notebook (or one study of it) with papermill into a new run folder (see the rules above)."
     import papermill as pm
-    check_option(profile, "profile", PROFILES)
+    check_option(profile, "profile", PROFILES); timeout = _check_timeout(timeout, profile)
     nb, params = resolve_experiment(experiment, params, experiments_dir)
     spec = experiment_parameters(nb)
     if "profile" in params and params["profile"] != profile:
@@ -332,27 +377,29 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     if not force:
         done = find_runs(name, runs_root, key=key, status="ok")
         if done: return RunResult(name, "skipped", done[-1], key, full)
-    if timeout is None: timeout = CELL_TIMEOUT[profile]
     run_dir = _new_run_dir(resolve_runs_root(runs_root) / name, profile, key)
     write_json(run_dir / "parameters.json", full)
     env = {"experiment": name, "key": key, "status": "running", "profile": profile, "seed": full.get("seed"),
            "device": device, "cell_timeout": timeout, "notebook": str(nb), "started": _now(), **environment()}
     write_json(run_dir / "env.json", env)
     if verbose is None: verbose = bool(getattr(sys.stdout, "isatty", lambda: False)())
-    saved = {k: os.environ.get(k) for k in (RUN_DIR_ENV, "CRL_NB_DEVICE")}
-    os.environ[RUN_DIR_ENV] = str(run_dir)
+    saved = {k: os.environ.get(k) for k in (RUN_DIR_ENV, "CRL_NB_DEVICE", PROGRESS_FILE_ENV)}
+    os.environ[RUN_DIR_ENV] = str(run_dir); os.environ[PROGRESS_FILE_ENV] = str(run_dir / "progress.log")
     if device: os.environ["CRL_NB_DEVICE"] = device
     t0 = time.time(); status, error = "ok", None
+    follower = _Follower(run_dir / "progress.log", f"[{name}]") if verbose else None
+    if verbose: print(f"[{name}] {profile} run of {nb.name} in {run_dir}", flush=True)
     try:
         pm.execute_notebook(str(nb), str(run_dir / f"{nb.stem}.ipynb"), parameters=full, cwd=str(nb.parent),
                             kernel_name="python3", execution_timeout=timeout, start_timeout=120,
-                            progress_bar=verbose, log_output=verbose, request_save_on_cell_execute=True,
+                            progress_bar=False, log_output=False, request_save_on_cell_execute=True,
                             extra_arguments=QUIET_KERNEL)
     except KeyboardInterrupt:
         status, error = "interrupted", "KeyboardInterrupt"
     except Exception as e:
         status, error = "failed", _error_text(e)
     finally:
+        if follower is not None: follower.stop()
         for k, v in saved.items():
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
@@ -390,6 +437,11 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     RunResult."""
     check_option(backend, "backend", ["local", "ray"])
     check_option(profile, "profile", PROFILES)
+    _check_timeout(timeout, profile)
+    if backend == "ray":
+        import importlib.util
+        if importlib.util.find_spec("ray") is None:
+            raise ValueError("backend: 'ray' needs Ray, which is not installed here: pip install 'crl_nb[ray]'")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers: expected a positive integer, got {workers!r}")
     nb, base = resolve_experiment(experiment, params, experiments_dir)
@@ -421,8 +473,7 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
             futs = {ex.submit(_run_task, tasks[i]): i for i in todo}
             for f in as_completed(futs): results[futs[f]] = f.result(); bar.update()
     else:
-        try: import ray
-        except ImportError: raise ImportError("backend='ray' needs Ray: pip install -e '.[ray]'") from None
+        import ray
         started = not ray.is_initialized()
         if started:
             if address: ray.init(address=address, log_to_driver=False)
@@ -444,10 +495,10 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
 # %% ../nbs/70_runner.ipynb #6c0429c1
 def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False,
               device: str | None = None, timeout: int | None = None, runs_root=None,
-              experiments_dir=None) -> list[RunResult]:
+              experiments_dir=None, verbose: bool | None = None) -> list[RunResult]:
     """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
-    defaults (`crl_nb.report.build_report` then reads the runs)."""
-    check_option(profile, "profile", PROFILES)
+    defaults (`crl_nb.report.build_report` then reads the runs); `verbose` as in `run`."""
+    check_option(profile, "profile", PROFILES); _check_timeout(timeout, profile)
     names = runnable(experiments_dir)
     if only:
         exps, chosen = list_experiments(experiments_dir), []
@@ -459,7 +510,7 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
     results = []
     for n in progress(names, desc="reproduce"):
         r = run(n, profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root,
-                experiments_dir=experiments_dir)
+                experiments_dir=experiments_dir, verbose=verbose)
         print(f"[{n}] {r.status}" + (f" ({r.error})" if r.error else "") + f" -> {r.run_dir}", flush=True)
         results.append(r)
     return results

@@ -92,8 +92,12 @@ def random_mechanism(k: int, kind: str = "linear", weights: str = "uniform", hid
 # %% ../nbs/02_scm.ipynb #a56f15cd
 @dataclass(frozen=True)
 class Do:
-    "Hard deterministic intervention do(z_i = value)."
+    "Hard deterministic intervention do(z_i = value); `value` a finite number (NaN would silently spread)."
     value: float
+    def __post_init__(self):
+        v = self.value
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v):
+            raise ValueError(f"Do: value must be a finite number, got {v!r}")
 
 @dataclass(frozen=True)
 class Hard:

@@ -194,13 +194,20 @@ class _TrainerLoop:
         self.history["loss"].append(loss_v); self.history["grad_norm"].append(norm_v)
         return loss_v
 
-    def fit(self, steps: int | None = None, resume: bool | str = False) -> dict:
-        "Train to `max_steps` (or `steps` more); `resume=True` first loads `ckpt_dir/last.pt` ('auto': if it exists)."
-        check_option(resume, "resume", [False, True, "auto"])
+    def fit(self, steps: int | None = None, resume: bool | str | Path = False) -> dict:
+        """Train to `max_steps` (or `steps` more). `resume=True` first loads `ckpt_dir/last.pt`, 'auto' does so if it
+        exists, and a path loads that checkpoint file."""
+        if isinstance(resume, (str, Path)) and resume != "auto":
+            if not Path(resume).is_file():
+                raise ValueError(f"resume: expected True, False, 'auto' or a checkpoint file, got {str(resume)!r} "
+                                 "(no such file)")
+            self.load(resume)
+        else: check_option(resume, "resume", [False, True, "auto"])
         if resume is True or (resume == "auto" and self.ckpt_path is not None and self.ckpt_path.exists()): self.load()
         target = self.max_steps if steps is None else self.step + check_int(steps, "steps", low=0)
         if target <= self.step: return self.history
-        bar = progress(range(self.step + 1, target + 1), total=target, initial=self.step, desc="train")
+        bar = progress(range(self.step + 1, target + 1), total=target, initial=self.step,
+                       desc=f"train {type(self.model).__name__}")
         try:
             for s in bar:
                 self.train_step(s)

@@ -21,16 +21,20 @@ pytestmark = pytest.mark.xdist_group("wheel")
 
 
 def closure(requirements: list[str]) -> dict[str, md.Distribution]:
-    "The installed distributions that `requirements` reach, following each one's unconditional requirements."
-    seen, todo = {}, [Requirement(r) for r in requirements]
+    """The installed distributions that `requirements` reach, following each one's requirements as pip would: the
+    unconditional ones and those of the extras asked for (`bleach[css]` brings tinycss2)."""
+    seen, extras, todo = {}, {}, [Requirement(r) for r in requirements]
     while todo:
         req = todo.pop()
         name = canonicalize_name(req.name)
-        if name in seen: continue
+        new_extras = set(req.extras) - extras.get(name, set())
+        if name in seen and not new_extras: continue
+        extras[name] = extras.get(name, set()) | set(req.extras)
         seen[name] = dist = md.distribution(req.name)
         for dep in dist.requires or []:
             dep = Requirement(dep)
-            if dep.marker is None or dep.marker.evaluate({"extra": ""}): todo.append(dep)
+            if dep.marker is None or any(dep.marker.evaluate({"extra": e}) for e in ["", *extras[name]]):
+                todo.append(dep)
     return seen
 
 
@@ -38,6 +42,17 @@ def top_level(dist: md.Distribution) -> set[Path]:
     "The entries of site-packages that a distribution installed (packages, modules, its .dist-info)."
     base = Path(dist.locate_file(""))
     return {base / Path(f).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
+
+
+def shared_data(dist: md.Distribution) -> set[Path]:
+    "The folders a distribution installed under <prefix>/share (three levels deep: share/jupyter/nbconvert)."
+    prefix, out = Path(sys.prefix).resolve(), set()
+    for f in dist.files or []:
+        path = Path(dist.locate_file(f)).resolve()
+        try: rel = path.relative_to(prefix)
+        except ValueError: continue
+        if rel.parts[:1] == ("share",) and len(rel.parts) > 3: out.add(prefix.joinpath(*rel.parts[:3]))
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +93,10 @@ def make_env(tmp: Path, whl: Path, requirements: list[str]) -> Path:
     for dist in closure(requirements).values():
         for entry in top_level(dist):
             if entry.exists() and not (site / entry.name).exists(): (site / entry.name).symlink_to(entry)
+        for entry in shared_data(dist):   # e.g. nbconvert's templates in <prefix>/share/jupyter/nbconvert
+            target = env / entry.relative_to(Path(sys.prefix).resolve())
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True); target.symlink_to(entry)
     return env
 
 
@@ -150,3 +169,36 @@ def test_data_extra_runs_the_readme_image_example(wheel, tmp_path):
     done = run_in(env, blocks[0], work)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (work / ".cache" / "crl_nb").is_dir(), "the dataset cache goes to the per-user cache folder"
+
+
+CLI = "import sys; from crl_nb.cli import main; sys.exit(main(sys.argv[1:]))"   # what the crl-nb script runs
+
+
+def test_cli_from_the_wheel_runs_outside_any_checkout(wheel, tmp_path):
+    "`crl-nb` with the notebooks extra: the experiments and the report template come from the package; runs go to ./runs."
+    with zipfile.ZipFile(wheel) as z:
+        entry = next(n for n in z.namelist() if n.endswith(".dist-info/entry_points.txt"))
+        assert "crl-nb = crl_nb.cli:main" in z.read(entry).decode()
+    env = make_env(tmp_path, wheel, requires(wheel) + requires(wheel, "notebooks"))
+    work = tmp_path / "elsewhere"; work.mkdir()
+    def crl_nb(*argv):
+        environ = {"PATH": f"{env / 'bin'}:/usr/bin:/bin", "HOME": str(work), "OMP_NUM_THREADS": "1"}
+        return subprocess.run([str(env / "bin" / "python"), "-c", CLI, *argv], cwd=work, env=environ,
+                              capture_output=True, text=True, timeout=600)
+    version = crl_nb("--version")
+    assert version.returncode == 0 and version.stdout.startswith("crl-nb "), version.stderr[-2000:]
+    listed = crl_nb("list")
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    assert "scm_metrics_sanity" in listed.stdout and "causaldiffae_pendulum" in listed.stdout
+    ran = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke")
+    assert ran.returncode == 0, (ran.stdout + ran.stderr)[-3000:]
+    (run_dir,) = (work / "runs" / "scm_metrics_sanity").iterdir()
+    assert json.loads((run_dir / "env.json").read_text())["status"] == "ok"
+    assert "_notebooks" in json.loads((run_dir / "env.json").read_text())["notebook"]
+    report = crl_nb("report")
+    assert report.returncode == 0, report.stderr[-3000:]
+    html = (work / "runs" / "report" / "report.html").read_text()
+    assert "<title>crl_nb reproduction report</title>" in html and "scm_metrics_sanity" in html
+    assert "running over TCP" not in ran.stdout + ran.stderr + report.stdout + report.stderr
+    typo = crl_nb("report", "--runs-root", "rnus")
+    assert typo.returncode == 2 and "rnus is not a folder" in typo.stderr

@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core import CheckpointError, check_option, get_device, load_checkpoint, save_checkpoint
+from ..core import CheckpointError, check_int, check_option, get_device, load_checkpoint, save_checkpoint
 from ..train import Trainer
 
 # %% auto #0
@@ -84,6 +84,7 @@ def train_predictor(x_train, y_train, kind: str = "regressor", n_classes: int = 
         target = y_train.long()
         model = _seeded(seed, Predictor, x_train.shape[1], "classifier", n_classes, 0.0, 1.0, width)
         loss_fn = lambda m, b, g: F.cross_entropy(m(b[0]), b[1])
+    check_int(steps, "steps")  # named as the caller knows it, before training
     Trainer(model, loss_fn, (x_train, target), batch_size=min(batch_size, len(x_train)), lr=lr, max_steps=steps,
             ema_decay=None, seed=seed, device=device, lr_schedule="cosine", warmup_steps=min(50, steps // 10)).fit()
     return model.eval()

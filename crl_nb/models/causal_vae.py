@@ -324,6 +324,7 @@ def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int 
         log["gamma"].append(g)
         return loss
 
+    check_int(steps, "steps")  # named as the caller knows it, before training
     trainer = Trainer(model, loss_fn, (x, y), batch_size=batch_size, lr=lr, max_steps=steps, ema_decay=ema_decay,
                       seed=seed, device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine",
                       warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1)
@@ -337,6 +338,7 @@ def train_causal_vae(model: CausalVAE, x, y, steps: int = 1000, batch_size: int 
 @torch.no_grad()
 def counterfactual(model: CausalVAE, x, do=None, batch_size: int = 256) -> np.ndarray:
     "Counterfactual images (uint8) of `x` under `do` {index or name: value in normalised units, scalar or per sample}."
+    if len(x) == 0: raise ValueError("x: no images (an empty batch); pass at least one image")
     model.eval(); do = model._do(do); out = []
     for i in range(0, len(x), batch_size):
         sl = slice(i, min(i + batch_size, len(x)))

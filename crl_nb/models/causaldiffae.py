@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -351,6 +352,7 @@ def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_
     Only a seeded `labelled_fraction` of the samples keep their labels; `p_uncond` is the condition-dropout rate.
     `standardise_labels`: the model z-scores the labels internally (from the labelled samples), so that the label prior
     N(ỹ_i, σ²) has the same signal-to-noise ratio for every variable; interventions stay in the caller's units."""
+    check_int(steps, "steps")  # named as the caller knows it, before any work
     if not 0 <= labelled_fraction <= 1:
         raise ValueError(f"labelled_fraction: must lie in [0, 1], got {labelled_fraction}")
     if not 0 <= anneal <= 1: raise ValueError(f"anneal: must lie in [0, 1], got {anneal}")
@@ -358,6 +360,11 @@ def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_
     if x.ndim != 4 or tuple(x.shape[1:]) != model.image_shape:
         raise ValueError(f"x: expected images of shape (N, {', '.join(map(str, model.image_shape))}), "
                          f"got {tuple(x.shape)}")
+    if x.is_floating_point():   # checked once here, not at the first training step
+        to_model_space(x, model.image_shape)
+        if x.numel() and x.min() >= 0:
+            warnings.warn("x: float images with no negative value: the models read floats as [-1, 1] (0 is mid-grey)"
+                          "; for [0, 1] data pass x * 2 - 1, or uint8 images")
     N = len(x)
     if y is None:
         if model.kind != "diffae":
@@ -454,6 +461,7 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
     per sample)}."""
     out = []
     n = len(x)
+    if n == 0: raise ValueError("x: no images (an empty batch); pass at least one image")
     do = model._do(do)
     for b, i in enumerate(range(0, n, batch_size)):
         sl = slice(i, min(i + batch_size, n))

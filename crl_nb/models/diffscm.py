@@ -97,6 +97,7 @@ class TrainResult(NamedTuple):
 
 def _fit(module, loss_fn, data, steps, batch_size, lr, ema_decay, seed, device, ckpt_dir=None, resume=False,
          weight_decay=0.0):
+    check_int(steps, "steps")  # named as the caller knows it, before training
     trainer = Trainer(module, loss_fn, data, batch_size=min(batch_size, len(data[0])), lr=lr, max_steps=steps,
                       ema_decay=ema_decay, seed=seed, device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine",
                       warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1, weight_decay=weight_decay)

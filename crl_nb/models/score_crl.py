@@ -276,7 +276,9 @@ def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     t0 = time.perf_counter()
     check_option(intervention, "intervention", ["hard", "soft"])
     check_option(edge_test, "edge_test", ["atol", "wald"])
-    x = check_array(x, "x", ndim=2); xs = split_environments(x, env, min_samples=n_latents + 2)
+    x = check_array(x, "x", ndim=2)
+    if len(x) == 0: raise ValueError("x: no samples (an empty array); LSCALE-I needs samples of every environment")
+    xs = split_environments(x, env, min_samples=n_latents + 2)
     if len(xs) != n_latents + 1:
         raise ValueError(f"env: LSCALE-I needs 1 observational + one environment per latent = {n_latents + 1} "
                          f"environments, got {len(xs)}")
