@@ -13,12 +13,13 @@ import numpy as np
 from .core import as_rng, check_option
 from .data.registry import CausalData, load_dataset
 from .graphs import ancestors, check_dag, children, descendants
+from .metrics import change_achieved, failure_rate, preservation
 
 # %% auto #0
-__all__ = ['TASKS', 'CounterfactualTask', 'morphomnist_task', 'pendulum_task', 'circuit_task', 'load_task', 'train_measurers',
-           'measure', 'resolution', 'draw_interventions', 'oracle_counterfactuals', 'score_counterfactuals',
-           'composition', 'reversibility', 'cf_grid', 'effectiveness_frame', 'subset_plan', 'explorer_images',
-           'explorer']
+__all__ = ['TASKS', 'CHANGE_THRESHOLD', 'CounterfactualTask', 'morphomnist_task', 'pendulum_task', 'circuit_task', 'load_task',
+           'train_measurers', 'measure', 'resolution', 'draw_interventions', 'oracle_counterfactuals', 'faithfulness',
+           'faithfulness_means', 'score_counterfactuals', 'composition', 'reversibility', 'cf_grid',
+           'effectiveness_frame', 'subset_plan', 'explorer_images', 'explorer']
 
 # %% ../nbs/27_counterfactuals.ipynb #748c93e2
 @dataclass
@@ -162,6 +163,25 @@ def oracle_counterfactuals(task: CounterfactualTask, plan: dict) -> dict:
 # %% ../nbs/27_counterfactuals.ipynb #6ef25aca
 def _l1(a, b) -> float: return float(np.abs(np.asarray(a, float) - np.asarray(b, float)).mean())
 
+CHANGE_THRESHOLD = 25.0   # grey levels (0–255): an element the true intervention changes by more is "changed"
+
+def _number(v: float) -> float | None: return None if np.isnan(v) else float(v)
+
+def faithfulness(x, x_true, cf, rec, threshold: float = CHANGE_THRESHOLD) -> dict:
+    """Change achieved, preservation and failure rate of counterfactuals `cf` against the true ones (see
+    `crl_nb.metrics`), with the model's reconstructions `rec` as its own yardstick; None where undefined."""
+    return {"change_achieved": _number(change_achieved(x, x_true, cf, threshold)),
+            "preservation": _number(preservation(x, x_true, cf, rec, threshold)),
+            "failure_rate": failure_rate(x, x_true, cf, rec)}
+
+def faithfulness_means(faith: dict) -> dict:
+    "The means over interventions of each faithfulness score (None without oracle images)."
+    out = {}
+    for key in ("change_achieved", "preservation", "failure_rate"):
+        vals = [f[key] for f in faith.values() if f[key] is not None]
+        out[f"{key}_mean"] = float(np.mean(vals)) if vals else None
+    return out
+
 def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: dict, oracles: dict, measurers: dict,
                           factual_reading: np.ndarray | None = None) -> dict:
     """Effectiveness (rows: intervened, columns: measured; normalised MAE against the true counterfactual factors),
@@ -173,7 +193,7 @@ def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: di
     null = generate(x, y, None, None)  # the model's own null-intervention counterfactual (its reconstruction)
     read0 = task.normalise(measure(measurers, task, null))
     res = resolution(measurers, task)
-    table, pixel, images, moves, stays, skipped = {}, {}, {}, {}, {}, []
+    table, pixel, faith, images, moves, stays, skipped = {}, {}, {}, {}, {}, {}, []
     for j, name in enumerate(task.factor_names):
         true_raw, true_img = oracles[name]
         cf = generate(x, y, j, task.normalise_one(name, plan["values"][name]))
@@ -191,6 +211,7 @@ def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: di
             read_oracle = read_x   # an ancestor's true value is its factual one: only the resolution is tolerated
         else:
             pixel[name] = _l1(cf, true_img)
+            faith[name] = faithfulness(x, true_img, cf, null)
             read_oracle = task.normalise(measure(measurers, task, true_img))
         # do(parent): the measured change of each descendant follows the true change
         for c in (descendants(task.graph, j) if true_img is not None else []):
@@ -209,7 +230,7 @@ def score_counterfactuals(generate: Callable, task: CounterfactualTask, plan: di
     mean_eff = float(np.mean([v for row in table.values() for v in row.values()]))
     return {"effectiveness": table, "effectiveness_mean": mean_eff, "pixel_mae": pixel,
             "pixel_mae_mean": float(np.mean(list(pixel.values()))) if pixel else None,
-            "reconstruction_pixel_mae": _l1(null, x),
+            "reconstruction_pixel_mae": _l1(null, x), "faithfulness": faith, **faithfulness_means(faith),
             "moves": moves, "stays": stays, "consistent": all(v["ok"] for v in {**moves, **stays}.values()),
             "images": images, **({"skipped": skipped} if skipped else {})}
 

@@ -17,7 +17,8 @@ from .core import as_rng, check_array, check_option, check_same_length
 
 # %% auto #0
 __all__ = ['dci_from_importance', 'dci', 'correlation_matrix', 'mcc', 'r2_linear', 'r2_nonlinear', 'im1', 'im2',
-           'gaussian_kl_matrix', 'cld', 'bin_parents', 'mechanism_invariance']
+           'gaussian_kl_matrix', 'cld', 'bin_parents', 'mechanism_invariance', 'change_mask', 'change_achieved',
+           'preservation', 'failure_rate', 'frechet_from_moments', 'frechet_distance', 'kernel_distance']
 
 # %% ../nbs/03_metrics.ipynb #27cfa079
 def _entropy_rows(P, base):
@@ -243,3 +244,80 @@ def mechanism_invariance(z, z_do: dict, z_pred_do: dict, graph, width: int = 1) 
     return {"latent_change": L.tolist(), "mechanism_error": E.tolist(), "latent_diagonal": mean(L, diag),
             "latent_descendants": mean(L, desc), "error_descendants": mean(E, desc), "latent_others": mean(L, other),
             "error_others": mean(E, other), "icm_score": float(1 - E[~diag].mean() / max(L[diag].mean(), 1e-12))}
+
+# %% ../nbs/03_metrics.ipynb #701ec59b
+def _batch(a, name: str) -> np.ndarray:
+    a = np.asarray(a, float)
+    if a.ndim < 2 or len(a) == 0:
+        raise ValueError(f"{name}: expected a non-empty batch of images, got shape {a.shape}")
+    if not np.isfinite(a).all(): raise ValueError(f"{name}: contains NaN or infinite values")
+    return a.reshape(len(a), -1)
+
+def _checked(**images) -> list[np.ndarray]:
+    _same_shapes(**images)
+    return [_batch(v, k) for k, v in images.items()]
+
+def change_mask(x, x_true, threshold: float = 25.0) -> np.ndarray:
+    "(N, D) bool: the elements the true intervention changes by more than `threshold` (0–255 units)."
+    x, x_true = _checked(x=x, x_true=x_true)
+    return np.abs(x_true - x) > threshold
+
+def change_achieved(x, x_true, x_hat, threshold: float = 25.0, per_image: bool = False):
+    """1 − Σ_M|x̂ − x*| / Σ_M|x − x*| on the elements M the true intervention changes: 1 for the true counterfactual,
+    0 for an unchanged image, 0.5 for a 50/50 ghost. The mean over images with a change (NaN if none), or one value per
+    image (NaN where nothing changes)."""
+    x, x_true, x_hat = _checked(x=x, x_true=x_true, x_hat=x_hat)
+    m = np.abs(x_true - x) > threshold
+    den = (np.abs(x - x_true) * m).sum(1)
+    ok = m.any(1)
+    score = np.full(len(x), np.nan)
+    score[ok] = 1 - (np.abs(x_hat - x_true) * m).sum(1)[ok] / den[ok]
+    if per_image: return score
+    return float(np.nanmean(score)) if ok.any() else float("nan")
+
+def preservation(x, x_true, x_hat, x_rec, threshold: float = 25.0, eps: float = 1e-8) -> float:
+    """Mean over images of MAE(x̂, x*) / MAE(rec(x), x) on the elements the intervention keeps: 1 = the rest of the
+    image kept as well as the model reconstructs it; larger = collateral change."""
+    x, x_true, x_hat, x_rec = _checked(x=x, x_true=x_true, x_hat=x_hat, x_rec=x_rec)
+    keep = np.abs(x_true - x) <= threshold
+    n = np.maximum(keep.sum(1), 1)
+    err = (np.abs(x_hat - x_true) * keep).sum(1) / n
+    rec = (np.abs(x_rec - x) * keep).sum(1) / n
+    return float(np.mean(err / (rec + eps)))
+
+def failure_rate(x, x_true, x_hat, x_rec, factor: float = 2.0) -> float:
+    "Share of counterfactuals with MAE(x̂, x*) above `factor` × the median reconstruction error MAE(rec(x), x)."
+    x, x_true, x_hat, x_rec = _checked(x=x, x_true=x_true, x_hat=x_hat, x_rec=x_rec)
+    limit = factor * np.median(np.abs(x_rec - x).mean(1))
+    return float(np.mean(np.abs(x_hat - x_true).mean(1) > limit))
+
+# %% ../nbs/03_metrics.ipynb #af46ebdd
+def frechet_from_moments(mu_a, cov_a, mu_b, cov_b) -> float:
+    "‖μa − μb‖² + tr(Σa + Σb − 2 (Σa Σb)^½): the Fréchet (2-Wasserstein²) distance of two Gaussians."
+    from scipy.linalg import sqrtm
+    mu_a, mu_b = np.atleast_1d(np.asarray(mu_a, float)), np.atleast_1d(np.asarray(mu_b, float))
+    cov_a, cov_b = np.atleast_2d(np.asarray(cov_a, float)), np.atleast_2d(np.asarray(cov_b, float))
+    root = sqrtm(cov_a @ cov_b)
+    root = root.real if np.iscomplexobj(root) else root
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
+
+def _features(f, name: str, min_rows: int = 2) -> np.ndarray:
+    f = check_array(f, name, ndim=2)
+    if len(f) < min_rows: raise ValueError(f"{name}: needs at least {min_rows} rows, got {len(f)}")
+    return f
+
+def frechet_distance(feats_a, feats_b) -> float:
+    "Fréchet distance between Gaussians fitted to two feature sets (N, d): the FID recipe, any feature network."
+    a, b = _features(feats_a, "feats_a"), _features(feats_b, "feats_b")
+    if a.shape[1] != b.shape[1]: raise ValueError(f"feats_b: expected {a.shape[1]} features, got {b.shape[1]}")
+    return frechet_from_moments(a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False))
+
+def kernel_distance(feats_a, feats_b) -> float:
+    "Unbiased MMD² with the kernel (aᵀb / d + 1)³ (the KID recipe): about 0 for one distribution, at any sample size."
+    a, b = _features(feats_a, "feats_a"), _features(feats_b, "feats_b")
+    if a.shape[1] != b.shape[1]: raise ValueError(f"feats_b: expected {a.shape[1]} features, got {b.shape[1]}")
+    d = a.shape[1]; k = lambda u, v: (u @ v.T / d + 1) ** 3
+    kaa, kbb, kab = k(a, a), k(b, b), k(a, b)
+    m, n = len(a), len(b)
+    return float((kaa.sum() - np.trace(kaa)) / (m * (m - 1)) + (kbb.sum() - np.trace(kbb)) / (n * (n - 1))
+                 - 2 * kab.mean())
