@@ -67,6 +67,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                         'crl_nb.counterfactuals._l1': ('counterfactuals.html#_l1', 'crl_nb/counterfactuals.py'),
                                         'crl_nb.counterfactuals._number': ('counterfactuals.html#_number', 'crl_nb/counterfactuals.py'),
                                         'crl_nb.counterfactuals._show': ('counterfactuals.html#_show', 'crl_nb/counterfactuals.py'),
+                                        'crl_nb.counterfactuals._wrap': ('counterfactuals.html#_wrap', 'crl_nb/counterfactuals.py'),
                                         'crl_nb.counterfactuals.cf_grid': ('counterfactuals.html#cf_grid', 'crl_nb/counterfactuals.py'),
                                         'crl_nb.counterfactuals.circuit_task': ( 'counterfactuals.html#circuit_task',
                                                                                  'crl_nb/counterfactuals.py'),

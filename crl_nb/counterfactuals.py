@@ -257,20 +257,35 @@ def _show(img):
     img = np.asarray(img)
     return img[0] if img.shape[0] == 1 else np.transpose(img, (1, 2, 0))
 
-def cf_grid(x, columns: dict, rows: int = 6, title: str | None = None, scale: float = 1.1):
-    "Figure: column 'input' then each named column of uint8 image batches (model / oracle pairs), `rows` inputs."
+def _wrap(label: str, width: int = 18) -> str:
+    import textwrap
+    return "\n".join(textwrap.fill(part, width) for part in str(label).split("\n"))
+
+def cf_grid(x, columns: dict, rows: int = 6, title: str | None = None, scale: float = 1.1,
+            errors: dict | None = None, error_label: str = "|Δ| to oracle", vmax_error: float = 128):
+    """Figure: column 'input', then each named column of uint8 image batches, `rows` inputs. For each column named in
+    `errors` ({column: reference batch, e.g. the oracle's}), a heat map |column − reference| (max over channels, 0 to
+    `vmax_error` grey levels; black = equal) follows it, so that ghosts, smears and noise show as bright structure."""
     import matplotlib.pyplot as plt
-    names = ["input"] + list(columns)
+    errors = errors or {}
+    unknown = [k for k in errors if k not in columns]
+    if unknown: raise ValueError(f"errors: {unknown} are not columns; the columns are {list(columns)}")
+    cells = [("input", x, None)]
+    for name, batch in columns.items():
+        cells.append((name, batch, None))
+        if name in errors: cells.append((error_label, batch, errors[name]))
     rows = min(rows, len(x))
-    fig, axes = plt.subplots(rows, len(names), figsize=(scale * len(names), scale * rows), squeeze=False)
-    for c, name in enumerate(names):
-        batch = x if name == "input" else columns[name]
+    fig, axes = plt.subplots(rows, len(cells), figsize=(scale * len(cells), scale * rows + 0.5), squeeze=False,
+                             layout="constrained")
+    for c, (name, batch, ref) in enumerate(cells):
         for r in range(rows):
-            ax = axes[r, c]; ax.imshow(_show(batch[r]), cmap="gray", vmin=0, vmax=255)
-            ax.set_xticks([]); ax.set_yticks([])
-            if r == 0: ax.set_title(name, fontsize=7)
+            ax = axes[r, c]; ax.set_xticks([]); ax.set_yticks([])
+            if ref is None: ax.imshow(_show(batch[r]), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+            else:
+                d = np.abs(np.asarray(batch[r], float) - np.asarray(ref[r], float)).max(0)
+                ax.imshow(d, cmap="magma", vmin=0, vmax=vmax_error, interpolation="nearest")
+            if r == 0: ax.set_title(_wrap(name), fontsize=6.5)
     if title: fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
     return fig
 
 def effectiveness_frame(table: dict, digits: int = 3):
