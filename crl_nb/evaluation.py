@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
 
 from .core import check_int, progress
 from .counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals,
                                     resolution, reversibility, score_counterfactuals, subset_plan, train_measurers)
-from .metrics import dci as dci_metric
+from .metrics import dci as dci_metric, kernel_distance
 
 # %% auto #0
-__all__ = ['CounterfactualModel', 'EvaluationSetup', 'build_setup', 'EvaluationConfig', 'Evaluation', 'representation',
-           'evaluate', 'smooth']
+__all__ = ['CounterfactualModel', 'EvaluationSetup', 'train_feature_net', 'build_setup', 'EvaluationConfig', 'Evaluation',
+           'representation', 'evaluate', 'smooth']
 
 # %% ../nbs/50_evaluation.ipynb #d578731f
 @runtime_checkable
@@ -38,6 +38,8 @@ class EvaluationSetup:
     oracle: dict | None             # the oracle scored as a model (the effectiveness floor); None for a subset
     measurer_scores: dict           # {factor: held-out score of its predictor and its resolution in normalised units}
     seconds: float = 0.0
+    features: Callable | None = None  # images -> (N, d) features of realism (a network trained on training images)
+    realism_floor: dict | None = None # {factor: kernel distance between two halves of the oracle's counterfactuals}
 
     @property
     def n_test(self) -> int: return len(self.plan["idx"])
@@ -53,13 +55,43 @@ class EvaluationSetup:
         plan, oracles = subset_plan(self.plan, self.oracles, check_int(k, "k"))
         return replace(self, plan=plan, oracles=oracles, oracle=None)
 
+# %% ../nbs/50_evaluation.ipynb #baaf1705
+def train_feature_net(task: CounterfactualTask, steps: int = 300, dim: int = 32, width: int = 16, seed: int = 0,
+                      device=None) -> Callable:
+    """A convolutional autoencoder fitted to the training images of `task`; returns `features(images) -> (N, dim)`,
+    its bottleneck on uint8 images (the feature space of realism)."""
+    import torch
+    import torch.nn as nn
+    from crl_nb.core import get_device
+    from crl_nb.nets import to_model_space
+    from crl_nb.train import Trainer
+    check_int(steps, "steps"); check_int(dim, "dim")
+    C, H, W = task.image_shape
+    torch.manual_seed(seed)
+    enc = nn.Sequential(nn.Conv2d(C, width, 4, 2, 1), nn.SiLU(), nn.Conv2d(width, 2 * width, 4, 2, 1), nn.SiLU(),
+                        nn.AdaptiveAvgPool2d(4), nn.Flatten(), nn.Linear(2 * width * 16, dim))
+    net = nn.ModuleDict({"enc": enc, "dec": nn.Linear(dim, C * H * W)})
+    def loss_fn(m, xb, gen):
+        x = to_model_space(xb); return ((m["dec"](m["enc"](x)).view_as(x) - x) ** 2).mean()
+    x_train = torch.as_tensor(task.x[task.index("train")])
+    Trainer(net, loss_fn, x_train, batch_size=min(64, len(x_train)), lr=2e-3, max_steps=steps, ema_decay=None,
+            seed=seed, device=get_device(device), log_every=max(1, steps // 5)).fit()
+    net.eval()
+    def features(images) -> np.ndarray:
+        with torch.no_grad():
+            x = to_model_space(torch.as_tensor(np.asarray(images))).to(next(net.parameters()).device)
+            return torch.cat([net["enc"](x[i:i + 256]) for i in range(0, len(x), 256)]).cpu().numpy()
+    return features
+
 # %% ../nbs/50_evaluation.ipynb #042e513f
 def _strip(score: dict) -> dict: return {k: v for k, v in score.items() if k != "images"}
 
 def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int = 600, seed: int = 0, device=None,
-                log=None) -> EvaluationSetup:
-    "Measurers, test plan (seed `seed + 1`), oracle counterfactuals and the oracle's scores of `task`."
+                log=None, feature_steps: int | None = None) -> EvaluationSetup:
+    """Measurers, test plan (seed `seed + 1`), oracle counterfactuals and the oracle's scores of `task`, and the
+    feature network of realism (`feature_steps`, default `measurer_steps`) with its floor."""
     check_int(n_test, "n_test"); check_int(measurer_steps, "measurer_steps")
+    feature_steps = measurer_steps if feature_steps is None else check_int(feature_steps, "feature_steps")
     t0 = time.perf_counter()
     meas = train_measurers(task, steps=measurer_steps, seed=seed, device=device)
     res = resolution(meas, task)
@@ -70,7 +102,12 @@ def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int
     if task.oracle is not None:
         def oracle_gen(x, y, j, v): return x if j is None else oracles[task.factor_names[j]][1]
         oracle = _strip(score_counterfactuals(oracle_gen, task, plan, oracles, meas))
-    setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0)
+    features = floor = None
+    if task.oracle is not None and n_test >= 4:
+        features = train_feature_net(task, steps=feature_steps, seed=seed, device=device)
+        floor = {n: kernel_distance(*np.array_split(features(im), 2))
+                 for n, (_, im) in oracles.items() if im is not None}
+    setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0, features, floor)
     if log and oracle is None:
         log(f"measurers ready in {setup.seconds:.0f}s; task {task.name!r} has no oracle: pixel errors, descendants' "
             "effectiveness and the 'moves' checks will be skipped")
@@ -129,7 +166,13 @@ def evaluate(model: CounterfactualModel, setup: EvaluationSetup, cfg: Evaluation
     if cfg.dci: stage("counterfactuals")
     def generate(x, y, j, v): return model.counterfactual(x, {} if j is None else {j: v}, y)
     score = score_counterfactuals(generate, task, plan, setup.oracles, setup.measurers)
-    images = {n: v[:cfg.n_images] for n, v in score.pop("images").items()}
+    full = score.pop("images")
+    if setup.features is not None:   # realism: kernel distance to the oracle's counterfactuals, and its floor
+        score["realism"] = {n: kernel_distance(setup.features(v), setup.features(setup.oracles[n][1]))
+                            for n, v in full.items() if setup.oracles[n][1] is not None}
+        score["realism_mean"] = float(np.mean(list(score["realism"].values())))
+        score["realism_floor_mean"] = float(np.mean(list(setup.realism_floor.values())))
+    images = {n: v[:cfg.n_images] for n, v in full.items()}
     if cfg.n_composition:
         stage("composition")
         idx = plan["idx"][:cfg.n_composition]; x, y = task.x[idx], task.normalise(task.factors[idx])

@@ -214,6 +214,7 @@ def model_scores(e: dict) -> dict:
             "effectiveness": e["effectiveness_mean"], "pixel_mae": e.get("pixel_mae_mean"),
             "reconstruction_mae": e.get("reconstruction_pixel_mae"),
             "change_achieved": e.get("change_achieved_mean"), "failure_rate": e.get("failure_rate_mean"),
+            "realism": e.get("realism_mean"),
             "composition_1": comp.get("1", comp.get(1)), "composition_10": comp.get("10", comp.get(10)),
             "reversibility": float(np.mean(list(rev.values()))) if rev else None,
             "checks_passed": sum(bool(c.get("ok")) for c in checks.values()), "checks": len(checks),

@@ -325,7 +325,7 @@ class RealismScorer:
 
     @classmethod
     def fit(cls, x, classes, ae_steps: int = 300, vae_steps: int = 600, n_ref: int = 50, latent: int = 16,
-            seed: int = 0, device=None, show_progress: bool = True) -> "RealismScorer":
+            seed: int = 0, device=None, show_progress: bool | None = None) -> "RealismScorer":
         """Train one AE per class of `classes` (N,) ints, one on all of x, and a VAE; keep `n_ref` reference images per
         class."""
         x = torch.as_tensor(x); classes = np.asarray(classes).reshape(-1)
@@ -333,7 +333,8 @@ class RealismScorer:
         labels = sorted(set(classes.tolist()))
         aes = {c: train_autoencoder(x[torch.as_tensor(classes == c)], ae_steps, latent=latent, seed=seed + 1 + k,
                                     device=device)
-               for k, c in enumerate(progress(labels, desc="class autoencoders", disable=not show_progress))}
+               for k, c in enumerate(progress(labels, desc="class autoencoders",
+                                                 disable=None if show_progress is None else not show_progress))}
         all_ae = train_autoencoder(x, ae_steps, latent=latent, seed=seed, device=device)
         vae = train_autoencoder(x, vae_steps, latent=latent, vae=True, seed=seed + 100, device=device)
         rng = as_rng(seed)
