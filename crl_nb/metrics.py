@@ -246,16 +246,10 @@ def mechanism_invariance(z, z_do: dict, z_pred_do: dict, graph, width: int = 1) 
             "error_others": mean(E, other), "icm_score": float(1 - E[~diag].mean() / max(L[diag].mean(), 1e-12))}
 
 # %% ../nbs/03_metrics.ipynb #701ec59b
-def _batch(a, name: str) -> np.ndarray:
-    a = np.asarray(a, float)
-    if a.ndim < 2 or len(a) == 0:
-        raise ValueError(f"{name}: expected a non-empty batch of images, got shape {a.shape}")
-    if not np.isfinite(a).all(): raise ValueError(f"{name}: contains NaN or infinite values")
-    return a.reshape(len(a), -1)
-
 def _checked(**images) -> list[np.ndarray]:
+    "The images flattened per sample (`_flat`: non-empty, finite), after checking that their shapes agree."
     _same_shapes(**images)
-    return [_batch(v, k) for k, v in images.items()]
+    return [_flat(v, k) for k, v in images.items()]
 
 def change_mask(x, x_true, threshold: float = 25.0) -> np.ndarray:
     "(N, D) bool: the elements the true intervention changes by more than `threshold` (0–255 units)."
