@@ -5,7 +5,7 @@
 # %% ../nbs/27_counterfactuals.ipynb #4d12998d
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -16,10 +16,10 @@ from .graphs import ancestors, check_dag, children, descendants
 from .metrics import change_achieved, failure_rate, preservation
 
 # %% auto #0
-__all__ = ['TASKS', 'CHANGE_THRESHOLD', 'CounterfactualTask', 'morphomnist_task', 'pendulum_task', 'circuit_task', 'load_task',
-           'train_measurers', 'measure', 'resolution', 'draw_interventions', 'oracle_counterfactuals', 'faithfulness',
-           'faithfulness_means', 'score_counterfactuals', 'composition', 'reversibility', 'cf_grid',
-           'effectiveness_frame', 'subset_plan', 'explorer_images', 'explorer']
+__all__ = ['TASKS', 'CHANGE_THRESHOLD', 'CounterfactualTask', 'morphomnist_task', 'pendulum_task', 'circuit_task',
+           'with_validation', 'load_task', 'train_measurers', 'measure', 'resolution', 'draw_interventions',
+           'oracle_counterfactuals', 'faithfulness', 'faithfulness_means', 'score_counterfactuals', 'composition',
+           'reversibility', 'cf_grid', 'effectiveness_frame', 'subset_plan', 'explorer_images', 'explorer']
 
 # %% ../nbs/27_counterfactuals.ipynb #748c93e2
 @dataclass
@@ -119,9 +119,24 @@ def circuit_task(n: int = 3000, size: int = 32, seed: int = 0) -> Counterfactual
 
 TASKS = {"morphomnist": morphomnist_task, "pendulum": pendulum_task, "circuit": circuit_task}
 
-def load_task(name: str, **params) -> CounterfactualTask:
-    "A task by name with its dataset parameters."
-    return TASKS[check_option(name, "task", list(TASKS))](**params)
+def with_validation(task: CounterfactualTask, fraction: float = 0.1, seed: int = 0) -> CounterfactualTask:
+    """`task` with a validation split: unchanged when its dataset has one; otherwise a seeded `fraction` of the
+    training images becomes it (recorded in the dataset's params, so cached predictors of the smaller training split
+    are kept apart). The test split is never touched."""
+    if not 0 < fraction < 1: raise ValueError(f"val_fraction: must lie in (0, 1), got {fraction}")
+    if len(task.index("val")): return task
+    split = task.data.arrays["split"].copy(); tr = np.flatnonzero(split == 0)
+    split[as_rng(seed).choice(tr, int(round(fraction * len(tr))), replace=False)] = 1
+    data = replace(task.data, arrays={**task.data.arrays, "split": split},
+                   params={**task.data.params, "val_fraction": fraction, "val_seed": seed})
+    return replace(task, data=data)
+
+def load_task(name: str, val_fraction: float = 0.1, **params) -> CounterfactualTask:
+    """A task by name with its dataset parameters, and a validation split (carved from the training images by
+    `with_validation` when the dataset has none): settings are chosen on it, the test split is scored once."""
+    if not 0 < val_fraction < 1: raise ValueError(f"val_fraction: must lie in (0, 1), got {val_fraction}")
+    task = TASKS[check_option(name, "task", list(TASKS))](**params)
+    return with_validation(task, val_fraction, params.get("seed", 0))
 
 # %% ../nbs/27_counterfactuals.ipynb #1dcf1a09
 def train_measurers(task: CounterfactualTask, steps: int = 1000, batch_size: int = 64, seed: int = 0,
@@ -139,13 +154,16 @@ def resolution(measurers: dict, task: CounterfactualTask) -> dict:
     return {name: measurers[name]["score"]["mae"] / task.scale[j] for j, name in enumerate(task.factor_names)}
 
 # %% ../nbs/27_counterfactuals.ipynb #f0b0f0a4
-def draw_interventions(task: CounterfactualTask, n_test: int = 256, seed: int = 0) -> dict:
-    "Test indices and, per variable, raw intervention values drawn from its training marginal."
+def draw_interventions(task: CounterfactualTask, n_test: int = 256, seed: int = 0, split: str = "test") -> dict:
+    """Images of `split` ('test', or 'val' to choose settings on) and, per variable, raw intervention values drawn
+    from its training marginal."""
     rng = as_rng(seed)
-    te = task.index("test")
-    if n_test > len(te): raise ValueError(f"n_test: the test split has only {len(te)} images, asked for {n_test}")
+    te = task.index(check_option(split, "split", ["test", "val"]))
+    if n_test > len(te):
+        raise ValueError(f"n_test: the {split} split has only {len(te)} images, asked for {n_test}")
     idx = np.sort(rng.choice(te, n_test, replace=False))
-    return {"idx": idx, "values": {name: task.sample_values(name, n_test, rng) for name in task.factor_names}}
+    return {"idx": idx, "split": split,
+            "values": {name: task.sample_values(name, n_test, rng) for name in task.factor_names}}
 
 def oracle_counterfactuals(task: CounterfactualTask, plan: dict) -> dict:
     """{variable: (true counterfactual factors raw (N, n), true counterfactual images)} for every planned intervention.
@@ -299,7 +317,7 @@ def effectiveness_frame(table: dict, digits: int = 3):
 def subset_plan(plan: dict, oracles: dict, k: int) -> tuple[dict, dict]:
     "The first `k` images of a plan and of its oracle counterfactuals."
     k = min(int(k), len(plan["idx"]))
-    return ({"idx": plan["idx"][:k], "values": {n: v[:k] for n, v in plan["values"].items()}},
+    return ({**plan, "idx": plan["idx"][:k], "values": {n: v[:k] for n, v in plan["values"].items()}},
             {n: (f[:k], None if im is None else im[:k]) for n, (f, im) in oracles.items()})
 
 # %% ../nbs/27_counterfactuals.ipynb #aeb8e65d

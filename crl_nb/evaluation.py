@@ -17,8 +17,8 @@ from .counterfactuals import (CounterfactualTask, composition, draw_intervention
 from .metrics import dci as dci_metric, kernel_distance
 
 # %% auto #0
-__all__ = ['CounterfactualModel', 'EvaluationSetup', 'train_feature_net', 'build_setup', 'EvaluationConfig', 'Evaluation',
-           'representation', 'evaluate', 'smooth']
+__all__ = ['SELECTION_KEY', 'SUMMARY_KEYS', 'CounterfactualModel', 'EvaluationSetup', 'train_feature_net', 'build_setup',
+           'EvaluationConfig', 'Evaluation', 'representation', 'evaluate', 'choose', 'smooth']
 
 # %% ../nbs/50_evaluation.ipynb #d578731f
 @runtime_checkable
@@ -40,6 +40,7 @@ class EvaluationSetup:
     seconds: float = 0.0
     features: Callable | None = None  # images -> (N, d) features of realism (a network trained on training images)
     realism_floor: dict | None = None # {factor: kernel distance between two halves of the oracle's counterfactuals}
+    seed: int = 0                   # the plan's seed is seed + 1
 
     @property
     def n_test(self) -> int: return len(self.plan["idx"])
@@ -54,6 +55,14 @@ class EvaluationSetup:
         "The same setup on the first `k` test images only (the oracle's scores are not recomputed)."
         plan, oracles = subset_plan(self.plan, self.oracles, check_int(k, "k"))
         return replace(self, plan=plan, oracles=oracles, oracle=None)
+
+    def on_split(self, split: str = "val", k: int | None = None) -> "EvaluationSetup":
+        """The same measurers and feature network on a fresh plan of `k` images (default: as many as this one) of
+        `split`: 'val' is where settings are chosen, so that the test plan is scored once."""
+        plan = draw_interventions(self.task, self.n_test if k is None else check_int(k, "k"), self.seed + 1, split)
+        oracles = oracle_counterfactuals(self.task, plan)
+        floor = None if self.features is None else _floor(self.features, oracles)
+        return replace(self, plan=plan, oracles=oracles, oracle=None, realism_floor=floor)
 
 # %% ../nbs/50_evaluation.ipynb #baaf1705
 def train_feature_net(task: CounterfactualTask, steps: int = 300, dim: int = 32, width: int = 16, seed: int = 0,
@@ -86,17 +95,22 @@ def train_feature_net(task: CounterfactualTask, steps: int = 300, dim: int = 32,
 # %% ../nbs/50_evaluation.ipynb #042e513f
 def _strip(score: dict) -> dict: return {k: v for k, v in score.items() if k != "images"}
 
+def _floor(features, oracles) -> dict:
+    "Realism's floor: the kernel distance between two halves of the oracle's counterfactuals."
+    return {n: kernel_distance(*np.array_split(features(im), 2)) for n, (_, im) in oracles.items() if im is not None}
+
 def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int = 600, seed: int = 0, device=None,
-                log=None, feature_steps: int | None = None) -> EvaluationSetup:
-    """Measurers, test plan (seed `seed + 1`), oracle counterfactuals and the oracle's scores of `task`, and the
-    feature network of realism (`feature_steps`, default `measurer_steps`) with its floor."""
+                log=None, feature_steps: int | None = None, split: str = "test") -> EvaluationSetup:
+    """Measurers, test plan (seed `seed + 1`; `split='val'` plans on the validation images), oracle counterfactuals
+    and the oracle's scores of `task`, and the feature network of realism (`feature_steps`, default
+    `measurer_steps`) with its floor."""
     check_int(n_test, "n_test"); check_int(measurer_steps, "measurer_steps")
     feature_steps = measurer_steps if feature_steps is None else check_int(feature_steps, "feature_steps")
     t0 = time.perf_counter()
     meas = train_measurers(task, steps=measurer_steps, seed=seed, device=device)
     res = resolution(meas, task)
     scores = {name: {**v["score"], "resolution_normalised": res[name]} for name, v in meas.items()}
-    plan = draw_interventions(task, n_test=n_test, seed=seed + 1)
+    plan = draw_interventions(task, n_test=n_test, seed=seed + 1, split=split)
     oracles = oracle_counterfactuals(task, plan)
     oracle = None
     if task.oracle is not None:
@@ -105,9 +119,9 @@ def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int
     features = floor = None
     if task.oracle is not None and n_test >= 4:
         features = train_feature_net(task, steps=feature_steps, seed=seed, device=device)
-        floor = {n: kernel_distance(*np.array_split(features(im), 2))
-                 for n, (_, im) in oracles.items() if im is not None}
-    setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0, features, floor)
+        floor = _floor(features, oracles)
+    setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0, features, floor,
+                            seed)
     if log and oracle is None:
         log(f"measurers ready in {setup.seconds:.0f}s; task {task.name!r} has no oracle: pixel errors, descendants' "
             "effectiveness and the 'moves' checks will be skipped")
@@ -187,6 +201,24 @@ def evaluate(model: CounterfactualModel, setup: EvaluationSetup, cfg: Evaluation
     score["eval_seconds"] = time.perf_counter() - t0
     bar.update(1); bar.close()
     return Evaluation(score, images, dci)
+
+# %% ../nbs/50_evaluation.ipynb #ed21fcef
+SELECTION_KEY = "pixel_mae_mean"   # what `choose` minimises: the pixel error to the true counterfactuals
+SUMMARY_KEYS = ("pixel_mae_mean", "effectiveness_mean", "change_achieved_mean", "preservation_mean",
+                "failure_rate_mean", "realism_mean")
+
+def choose(candidates: dict, setup: EvaluationSetup, key: str = SELECTION_KEY) -> tuple[str, dict]:
+    """The label of the candidate {label: model} with the lowest `key` on the validation `setup`, and every
+    candidate's summary scores {label: {score: value}}. Only the counterfactuals are scored."""
+    if setup.plan.get("split", "test") != "val":
+        raise ValueError("setup: settings are chosen on validation images; pass setup.on_split('val')")
+    if not candidates: raise ValueError("candidates: nothing to choose from")
+    scores = {}
+    for label, model in candidates.items():
+        s = evaluate(model, setup, EvaluationConfig(dci=False, n_images=1)).scores
+        if key not in s: raise ValueError(f"key: {key!r} is not a score of {label!r}; scores are {sorted(s)}")
+        scores[label] = {k: s[k] for k in (key, *SUMMARY_KEYS) if s.get(k) is not None}
+    return min(scores, key=lambda label: scores[label][key]), scores
 
 # %% ../nbs/50_evaluation.ipynb #3f2e2061
 def smooth(v, k: int = 25) -> np.ndarray:

@@ -14,7 +14,7 @@ import torch
 
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
-from ..evaluation import EvaluationConfig, build_setup, evaluate, representation, smooth
+from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choose, evaluate, representation, smooth
 from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least,
                                        non_negative, non_negative_int, numbers, one_of, optional, positive,
                                        positive_int, setting, subset_of)
@@ -22,10 +22,15 @@ from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model
 from ..nets import UNET_DEFAULTS, UNET_SIZES
 
 # %% auto #0
-__all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
-           'plot_training_curves', 'plot_omega_sweep']
+__all__ = ['NAMES', 'optional_numbers', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record',
+           'histories', 'plot_training_curves', 'plot_omega_sweep']
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #89e6c2d8
+def optional_numbers(low: float = 0.0):
+    "An empty tuple, or increasing numbers >= `low`."
+    check = numbers(low=low, increasing=True)
+    return lambda name, v: () if v is not None and len(v) == 0 else check(name, v)
+
 @dataclass(frozen=True)
 class CausalDiffAEConfig(TaskConfig):
     "CausalDiffAE, DiffAE and label-conditional diffusion on one counterfactual task."
@@ -64,6 +69,11 @@ class CausalDiffAEConfig(TaskConfig):
     n_omega: int = setting(64, "test images of the ω sweep", positive_int)
     # the evaluation
     ddim_steps: int = setting(20, "respaced DDIM steps of abduction and decoding", positive_int)
+    ddim_choices: tuple = setting((), "DDIM step counts tried on the validation plan (empty: ddim_steps alone)",
+                                  optional_numbers(low=1.0))
+    residual_masks: tuple = setting((0.0,), "residual-mask thresholds τ tried on the validation plan (0: no mask; "
+                                    "fixed-residual decoders only)", numbers(increasing=True))
+    n_val: int = setting(100, "validation images on which the decoding settings are chosen", positive_int)
     n_test: int = setting(200, "test images, each intervened on every variable", positive_int)
     measurer_steps: int = setting(600, "training steps of each anti-causal predictor", positive_int)
     n_composition: int = setting(16, "test images of composition and reversibility", non_negative_int)
@@ -78,22 +88,27 @@ class CausalDiffAEConfig(TaskConfig):
             raise ValueError("spatial_condition, part_maps, additive_mean: choose one decoder conditioning")
         if self.condition_residual and not self.additive_mean:
             raise ValueError("condition_residual: only meaningful with additive_mean=True")
+        if any(t > 0 for t in self.residual_masks) and (not self.additive_mean or self.condition_residual):
+            raise ValueError("residual_masks: a mask τ > 0 needs additive_mean=True and condition_residual=False")
+        if any(float(s) != int(s) for s in self.ddim_choices):
+            raise ValueError(f"ddim_choices: expected whole numbers of steps, got {self.ddim_choices}")
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #877ada9b
 # the scenes' decoder, smoke and quick
 _ADDITIVE = dict(additive_mean=True, mean_sparsity=0.05, mechanism_input="mean")
 _SCENE_QUICK = dict(steps=800, weak_steps=400, lr=2e-3, decoder="micro", ddim_steps=50, n_test=100, n_composition=4,
-                    n_omega=32, reversibility_models=("causal",), **_ADDITIVE)
+                    n_omega=32, reversibility_models=("causal",), residual_masks=(0.0, 0.05, 0.1, 0.2), **_ADDITIVE)
 CausalDiffAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalDiffAEConfig.PROFILES = {
     "smoke": dict(steps=20, weak_steps=20, batch_size=16, encoder_width=8, n_test=16, measurer_steps=60, ddim_steps=4,
-                  omegas=(1.0, 2.0), n_omega=8, n_composition=2),
+                  omegas=(1.0, 2.0), n_omega=8, n_composition=2, n_val=8),
     "quick": dict(n_composition=8),
     "paper": dict(steps=6000, weak_steps=6000, batch_size=64, lr=2e-4, decoder="paper", n_test=500,
                   measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
-    "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500), "paper": dict(n=5000)},
-    "pendulum": {"smoke": dict(size=32, mode="random", n=300, **_ADDITIVE),
+    "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50)),
+                    "paper": dict(n=5000)},
+    "pendulum": {"smoke": dict(size=32, mode="random", n=300, residual_masks=(0.0, 0.1), **_ADDITIVE),
                  "quick": dict(size=32, mode="grid", n=1000, **_SCENE_QUICK),
                  "paper": dict(size=64, mode="grid", n=1000, spatial_condition=True)},
     "circuit": {"smoke": dict(n=300, size=32, **_ADDITIVE), "quick": dict(n=3000, size=32, **_SCENE_QUICK),
@@ -133,17 +148,40 @@ def _record(cfg: CausalDiffAEConfig, device) -> dict:
     return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]},
             "weak_steps": cfg.weak_steps or cfg.steps, "device": str(device)}
 
-def _compared(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):
-    "CausalDiffAE and the baselines: train, then score on the setup."
+def _decoding(cfg, model, val, log, name) -> tuple[dict, dict | None]:
+    """The decoding settings (DDIM steps, residual mask) of `model` with the lowest pixel error on the validation
+    setup `val`, and the record of every candidate tried (None when there is only one)."""
+    masks = cfg.residual_masks if model.fixed_residual else (0.0,)
+    grid = [{"ddim_steps": int(s), "residual_mask": float(t)}
+            for s in (cfg.ddim_choices or (cfg.ddim_steps,)) for t in masks]
+    if len(grid) == 1: return grid[0], None
+    label = lambda g: f"ddim {g['ddim_steps']}, mask {g['residual_mask']:g}"
+    shared = {s: {} for s in {g["ddim_steps"] for g in grid}}   # one abduction per step count serves every mask
+    cands = {label(g): CausalDiffAEPipeline(model, "inversion", g["ddim_steps"], 1.0, cfg.seed,
+                                            shared=shared[g["ddim_steps"]], residual_mask=g["residual_mask"])
+             for g in grid}
+    best, tried = choose(cands, val)
+    chosen = next(g for g in grid if label(g) == best)
+    log(f"{name}: decoding chosen on {val.n_test} validation images: {best} "
+        f"(pixel MAE {tried[best]['pixel_mae_mean']:.2f}; tried {len(grid)})")
+    return chosen, {"split": "val", "n_val": val.n_test, "criterion": SELECTION_KEY, "chosen": chosen,
+                    "tried": [{**g, **tried[label(g)]} for g in grid]}
+
+def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, models):
+    """CausalDiffAE and the baselines: train, choose the decoding on the validation setup `val`, then score the test
+    setup once."""
     k = min(cfg.n_images, cfg.n_test)
     for kind in ("causal",) + tuple(cfg.baselines):
         model = build_model(cfg, task, kind, device)
         res = _fit(cfg, model, task, kind, cfg.steps, device, ckpt_dir, log, p_uncond=cfg.p_uncond)
-        ev = evaluate(CausalDiffAEPipeline(model, "inversion", cfg.ddim_steps, 1.0, cfg.seed), setup,
+        dec, tried = _decoding(cfg, model, val, log, kind)
+        ev = evaluate(CausalDiffAEPipeline(model, "inversion", dec["ddim_steps"], 1.0, cfg.seed,
+                                           residual_mask=dec["residual_mask"]), setup,
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
         entry = {"train_seconds": res.seconds, "history": res.history,
-                 "n_params": sum(p.numel() for p in model.parameters()), **ev.entry()}
+                 "n_params": sum(p.numel() for p in model.parameters()), "decoding": dec, **ev.entry()}
+        if tried is not None: entry["validation"] = tried
         metrics["models"][kind], images[kind], models[kind] = entry, ev.images, model
         log(f"{kind}: " + (f"DCI-D {entry['dci']['disentanglement']:.3f}, " if "dci" in entry else "")
             + f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, "
@@ -193,7 +231,8 @@ def run(cfg: CausalDiffAEConfig, task: CounterfactualTask | None = None, setup=N
     setup = setup if setup is not None else build_setup(task, cfg.n_test, cfg.measurer_steps, cfg.seed, device, log)
     metrics.update(measurers=setup.measurer_scores, oracle=setup.oracle, setup_seconds=setup.seconds)
     images, models = setup.images(min(cfg.n_images, cfg.n_test)), {}
-    _compared(cfg, task, setup, device, ckpt_dir, log, metrics, images, models)
+    val = setup.on_split("val", min(cfg.n_val, len(task.index("val"))))
+    _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, models)
     if cfg.noising: _noising(cfg, setup, log, metrics, images, models)
     if cfg.weak_fraction is not None: _weak(cfg, task, setup, device, ckpt_dir, log, metrics, images, models)
     metrics["seconds"] = time.perf_counter() - t_all

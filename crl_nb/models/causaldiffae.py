@@ -27,8 +27,8 @@ from ..train import Trainer
 
 # %% auto #0
 __all__ = ['KINDS', 'SpatialConditionDecoder', 'PartMapDecoder', 'AdditiveMeanDecoder', 'CausalDiffAE', 'TrainResult',
-           'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual', 'CausalDiffAEPipeline',
-           'save_model', 'load_model']
+           'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual', 'residual_keep',
+           'CausalDiffAEPipeline', 'save_model', 'load_model']
 
 # %% ../../nbs/34_causaldiffae.ipynb #5a062e5d
 def _batch_size(cond, cond_mask, B: int | None) -> int:
@@ -456,9 +456,14 @@ def decode(model: CausalDiffAE, x_T, cond, timesteps, omega: float = 1.0,
 
 def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "inversion", steps: int = 20,
                    t_start: int | None = None, omega: float = 1.0, batch_size: int = 256, generator=None,
-                   clip_x0: float | None = None, abductions: list | None = None) -> np.ndarray:
+                   clip_x0: float | None = None, abductions: list | None = None,
+                   residual_mask: float = 0.0) -> np.ndarray:
     """Counterfactual images (uint8, like `x`) of `x` under `do` {index or name: value in normalised units (scalar or
-    per sample)}."""
+    per sample)}. `residual_mask` τ > 0 (fixed-residual decoders only): the factual residual is dropped wherever the
+    intervention changes the mean image by more than τ (see `residual_keep`)."""
+    if residual_mask and not (model.fixed_residual and clip_x0 is None):
+        raise ValueError("residual_mask: needs the additive-mean decoder with a fixed residual "
+                         "(additive_mean=True, condition_residual=False) and clip_x0=None")
     out = []
     n = len(x)
     if n == 0: raise ValueError("x: no images (an empty batch); pass at least one image")
@@ -476,19 +481,29 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
             if ab.residual is None:
                 ab = ab._replace(residual=decode(model, ab.x_T, ab.cond, ab.timesteps) - model.offset(ab.cond))
                 if abductions is not None: abductions[b] = ab
-            out.append(to_uint8(ab.residual + model.offset(cond, omega)))
+            mu = model.offset(cond, omega)
+            keep = residual_keep(model.offset(ab.cond, omega), mu, residual_mask) if residual_mask else 1.0
+            out.append(to_uint8(ab.residual * keep + mu))
         else: out.append(to_uint8(decode(model, ab.x_T, cond, ab.timesteps, omega, clip_x0)))
     return np.concatenate(out)
+
+# %% ../../nbs/34_causaldiffae.ipynb #aea19d0f
+def residual_keep(mu, mu_do, tau: float) -> torch.Tensor:
+    """(B, 1, H, W): 0 on the pixels (dilated by one) where the mean image moves by more than `tau` (model space) from
+    `mu` to `mu_do`, 1 elsewhere: where the intervention redraws the picture, the factual residual no longer belongs."""
+    moved = ((mu_do - mu).abs().amax(1, keepdim=True) > check_number(tau, "residual_mask", low_open=True)).float()
+    return 1.0 - F.max_pool2d(moved, 3, 1, 1)
 
 # %% ../../nbs/34_causaldiffae.ipynb #c8bf706e
 class CausalDiffAEPipeline:
     """A CausalDiffAE model with one counterfactual recipe: the `codes` / `counterfactual` interface of
     `crl_nb.evaluation`."""
     def __init__(self, model: CausalDiffAE, abduction: str = "inversion", steps: int = 20, omega: float = 1.0,
-                 seed: int = 0, shared: dict | None = None):
+                 seed: int = 0, shared: dict | None = None, residual_mask: float = 0.0):
         self.model, self.abduction, self.steps, self.omega, self.seed = (
             model, check_option(abduction, "abduction", ["inversion", "noising"]), check_int(steps, "steps"),
             float(omega), seed)
+        self.residual_mask = float(residual_mask)
         self.cache = ({"key": None, "abductions": None} if shared is None
                       else shared.setdefault("abductions_of", {"key": None, "abductions": None}))
 
@@ -501,7 +516,8 @@ class CausalDiffAEPipeline:
         if self.cache["key"] != key: self.cache.update(key=key, abductions=[])
         g = torch.Generator(device=self.model.device).manual_seed(self.seed)
         return counterfactual(self.model, x, do or {}, y=y, abduction=self.abduction, steps=self.steps,
-                              omega=self.omega, generator=g, abductions=self.cache["abductions"])
+                              omega=self.omega, generator=g, abductions=self.cache["abductions"],
+                              residual_mask=self.residual_mask)
 
 # %% ../../nbs/34_causaldiffae.ipynb #a0085f31
 def save_model(model: CausalDiffAE, path, **meta):
