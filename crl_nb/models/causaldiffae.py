@@ -433,6 +433,7 @@ def abduct(model: CausalDiffAE, x, y=None, abduction: str = "inversion", steps: 
         x_T = model.sched.q_sample(x0 - model.offset(cond), ts[-1].item(), noise)
     return Abduction(x_T, ts, cond, exo)
 
+# %% ../../nbs/34_causaldiffae.ipynb #6f898627
 def intervene(model: CausalDiffAE, ab: Abduction, do=None) -> torch.Tensor:
     "Action + prediction on the latent side: the decoder condition after `do` {index or name: value (normalised)}."
     do = model._do(do)
@@ -489,8 +490,9 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
 
 # %% ../../nbs/34_causaldiffae.ipynb #aea19d0f
 def residual_keep(mu, mu_do, tau: float) -> torch.Tensor:
-    """(B, 1, H, W): 0 on the pixels (dilated by one) where the mean image moves by more than `tau` (model space) from
-    `mu` to `mu_do`, 1 elsewhere: where the intervention redraws the picture, the factual residual no longer belongs."""
+    """(B, 1, H, W): 0 on the pixels (dilated by one) where the mean image moves by more than `tau` (model space)
+    from `mu` to `mu_do`, 1 elsewhere: where the intervention redraws the picture, the factual residual no longer
+    belongs."""
     moved = ((mu_do - mu).abs().amax(1, keepdim=True) > check_number(tau, "residual_mask", low_open=True)).float()
     return 1.0 - F.max_pool2d(moved, 3, 1, 1)
 
