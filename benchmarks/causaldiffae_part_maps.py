@@ -35,7 +35,7 @@ CONDITIONINGS = {"tiled": dict(spatial_condition=True), "part_maps": dict(part_m
                  "additive_mean_mean_parents": dict(additive_mean=True, mechanism_input="mean")}
 # a named variant starts from the declared defaults of the decoder's conditioning settings, not from the profile's
 CONDITIONING_SETTINGS = ("spatial_condition", "part_maps", "additive_mean", "condition_residual", "mean_sparsity", "mean_width",
-                         "mechanism_input")
+                         "mechanism_input", "residual_masks")
 ONLY_CAUSALDIFFAE = dict(baselines=(), weak_fraction=None, noising=False, reversibility_models=())
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")
@@ -44,7 +44,7 @@ KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean
 def variant_config(base: CausalDiffAEConfig, name: str) -> CausalDiffAEConfig:
     "The config of one conditioning variant: only CausalDiffAE, with the variant's decoder conditioning."
     if name == "profile": return base.replace(**ONLY_CAUSALDIFFAE)
-    if name == "profile_conditioned": return base.replace(**ONLY_CAUSALDIFFAE, condition_residual=True)
+    if name == "profile_conditioned": return base.replace(**ONLY_CAUSALDIFFAE, condition_residual=True, residual_masks=(0.0,))
     declared = {k: CausalDiffAEConfig.settings()[k].default for k in CONDITIONING_SETTINGS}
     return base.replace(**ONLY_CAUSALDIFFAE, **{**declared, **CONDITIONINGS[name]})
 
