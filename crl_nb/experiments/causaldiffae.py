@@ -16,21 +16,16 @@ from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
 from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choose, evaluate, representation, smooth
 from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least,
-                                       non_negative, non_negative_int, numbers, one_of, optional, positive,
-                                       positive_int, setting, subset_of)
+                                       non_negative, non_negative_int, numbers, one_of, optional, optional_numbers,
+                                       positive, positive_int, setting, subset_of)
 from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
 from ..nets import UNET_DEFAULTS, UNET_SIZES
 
 # %% auto #0
-__all__ = ['NAMES', 'optional_numbers', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record',
-           'histories', 'plot_training_curves', 'plot_omega_sweep']
+__all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
+           'plot_training_curves', 'plot_omega_sweep']
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #89e6c2d8
-def optional_numbers(low: float = 0.0):
-    "An empty tuple, or increasing numbers >= `low`."
-    check = numbers(low=low, increasing=True)
-    return lambda name, v: () if v is not None and len(v) == 0 else check(name, v)
-
 @dataclass(frozen=True)
 class CausalDiffAEConfig(TaskConfig):
     "CausalDiffAE, DiffAE and label-conditional diffusion on one counterfactual task."

@@ -14,8 +14,8 @@ from ..core import check_option
 
 # %% auto #0
 __all__ = ['PROFILE_NAMES', 'positive_int', 'int_at_least', 'non_negative_int', 'positive', 'non_negative', 'fraction', 'flag',
-           'one_of', 'subset_of', 'numbers', 'optional', 'any_str', 'setting', 'StudyConfig', 'TaskConfig',
-           'StudyResult', 'parse_overrides', 'plot_profiles']
+           'one_of', 'subset_of', 'numbers', 'optional_numbers', 'optional', 'any_str', 'setting', 'StudyConfig',
+           'TaskConfig', 'StudyResult', 'parse_overrides', 'plot_profiles']
 
 # %% ../../nbs/60_configs.ipynb #78657fcd
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
@@ -74,6 +74,11 @@ def numbers(low: float = 0.0, increasing: bool = False) -> Callable:
         if increasing and sorted(v) != list(v): raise ValueError(f"{name}: list them in increasing order, got {v!r}")
         return tuple(float(s) for s in v)
     return check
+
+def optional_numbers(low: float = 0.0) -> Callable:
+    "An empty tuple, or increasing numbers >= `low`."
+    check = numbers(low=low, increasing=True)
+    return lambda name, v: () if v is not None and len(v) == 0 else check(name, v)
 
 def optional(check: Callable) -> Callable:
     "None, or a value that passes `check`."
