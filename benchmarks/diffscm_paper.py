@@ -48,14 +48,19 @@ def main(dataset: str, out: Path, profile: str = "paper", seed: int = 0, threads
         record["targets"] = {"im1_at_most_0.94": record["im1"] <= 0.94, "im2_at_most_0.04": record["im2"] <= 0.04}
         plot_scale_sweep(result.metrics).savefig(out / "scale_sweep.png", dpi=120, bbox_inches="tight")
         cols = {f"s={float(s):g}": result.images[s] for s in result.metrics["scales"]}
-        cf_grid(result.images["x"], cols, rows=8).savefig(out / "cf_grid_scales.png", dpi=120)
+        cf_grid(result.images["x"], cols, rows=8).savefig(out / "cf_grid_scales.png", dpi=120)  # validation images
+        T = result.images["test"]
+        cf_grid(T["x"], {f"s={record['scale']:g}": T["cf"]}, rows=8).savefig(out / "cf_grid_test.png", dpi=120)
     else:
         result = run_morpho(cfg, log=log)
         M = result.metrics
         record = {"profile": profile, "seed": seed, **{k: v for k, v in M.items() if k != "training"},
                   "training": {k: v for k, v in M["training"].items() if not k.endswith("history")}}
-        cols = {f"s={float(s):g} do({n})": result.images[s][n] for s in M["scales"] for n in result.images[s]}
-        cf_grid(result.images["x"], cols, rows=6).savefig(out / "cf_grid.png", dpi=120)
+        s, ims = M["test"]["scale"], result.images
+        cols = {c: v for n in ims["diffscm"]
+                for c, v in ((f"oracle do({n})", ims["oracle"][n]), (f"s={s:g} do({n})", ims["diffscm"][n]))}
+        cf_grid(ims["x"], cols, rows=6, errors={f"s={s:g} do({n})": ims["oracle"][n] for n in ims["diffscm"]},
+                error_label="|Δ|").savefig(out / "cf_grid.png", dpi=120)
     write_json(out / "metrics.json", record)
     write_json(out / "env.json", {**env, "seconds": time.perf_counter() - t0, "status": "ok"})
     return record

@@ -15,7 +15,7 @@ import torch
 from ..core import as_rng, get_device, progress
 from ..counterfactuals import CounterfactualTask, composition, load_task
 from ..diffusion import ddim_sample
-from ..evaluation import EvaluationConfig, build_setup, evaluate
+from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choose, evaluate
 from .causaldiffae import CausalDiffAEConfig
 from .config import (StudyConfig, StudyResult, fraction, numbers, one_of, optional, positive,
                                        positive_int, non_negative_int, setting)
@@ -44,7 +44,10 @@ class DiffSCMConfig(StudyConfig):
     ema_decay: float | None = setting(0.999, "EMA decay of the weights (None: no EMA)", optional(fraction))
     L: float = setting(0.75, "abduction depth: fraction of the respaced schedule inverted (official 0.75)", fraction)
     ddim_steps: int = setting(40, "respaced DDIM steps over the whole schedule (official 100)", positive_int)
-    scales: tuple = setting((0.0, 3.0, 10.0, 30.0, 100.0), "guidance scales s of the sweep", numbers(increasing=True))
+    scales: tuple = setting((0.0, 3.0, 10.0, 30.0, 100.0),
+                            "guidance scales s swept on the validation images (the test images get the chosen one)",
+                            numbers(increasing=True))
+    n_val: int = setting(100, "validation images of the scale sweep", positive_int)
     n_test: int = setting(200, "test images, each with its interventions", positive_int)
     measurer_steps: int = setting(600, "training steps of the independent measurers", positive_int)
     ae_steps: int = setting(300, "training steps of each realism autoencoder", positive_int, datasets=("mnist",))
@@ -64,7 +67,7 @@ class DiffSCMConfig(StudyConfig):
 DiffSCMConfig.DATASETS = ("mnist", "morphomnist")
 DiffSCMConfig.PROFILES = {
     "smoke": dict(steps=20, batch_size=16, guide_steps=20, ddim_steps=4, n_test=16, measurer_steps=60,
-                  n_composition=2),
+                  n_composition=2, n_val=8),
     "paper": dict(lr=2e-4, n_test=500, n_composition=64)}
 DiffSCMConfig.DATASET_PROFILES = {
     "mnist": {"smoke": dict(scales=(0.0, 3.0, 10.0, 30.0), ae_steps=20, vae_steps=20, n_ref=5),
@@ -116,8 +119,14 @@ def _record(cfg: DiffSCMConfig, device) -> dict:
     return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]}, "device": str(device)}
 
 # %% ../../nbs/63_diffscm_study.ipynb #5314d1d9
-def _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s) -> tuple[dict, np.ndarray]:
-    "Every measure of one guidance scale `s`, and its counterfactuals."
+def _mnist_queries(data, split: str, k: int, seed: int):
+    "The first `k` images of `split`, their digits, and a seeded target digit for each from the nine others."
+    idx = data._index(split)
+    x, y = data.arrays["x"][idx[:k]], data.arrays["factors"][idx[:k], 0]
+    return x, y, (y + as_rng(seed).integers(1, 10, len(y))) % 10
+
+def _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s, composed: bool = True) -> tuple[dict, np.ndarray]:
+    "Every measure of one guidance scale `s` (composition too when `composed`), and its counterfactuals."
     t0 = time.perf_counter()
     cf = to_uint8(predict(model, ab, target, scale=s))
     read = clf.predict(cf).reshape(-1)
@@ -127,7 +136,7 @@ def _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s) -> tuple[dict, np
            **{f"{m}_median": float(np.median(v)) for m, v in r.items()},
            **{f"{m}_sem": float(np.std(v, ddof=1) / np.sqrt(len(v))) for m, v in r.items()},
            "l1_to_input": float(np.abs(cf.astype(float) - x.astype(float)).mean())}
-    if cfg.n_composition:
+    if composed and cfg.n_composition:
         xc, yc = x[:cfg.n_composition], y[:cfg.n_composition]
         null = lambda xb, yb, do: to_uint8(counterfactual(model, xb, yb, scale=s, L=cfg.L, steps=cfg.ddim_steps))
         out["composition"] = composition(null, xc, yc, m=(1, 10))
@@ -135,18 +144,38 @@ def _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s) -> tuple[dict, np
     return out, cf
 
 # %% ../../nbs/63_diffscm_study.ipynb #7d07999c
+def _mnist_sweep(cfg, model, data, clf, scorer, log) -> tuple[dict, dict, dict]:
+    """Every guidance scale on the validation images: {scale: scores}, the s = 0 reconstruction check, and the
+    counterfactuals kept for the figures."""
+    x, y, target = _mnist_queries(data, "val", cfg.n_val, cfg.seed + 2)
+    ab = abduct(model, x, L=cfg.L, steps=cfg.ddim_steps)
+    k = min(cfg.n_images, cfg.n_val)
+    images, per_scale, check = {"x": x[:k], "target": target[:k]}, {}, None
+    for s in progress(cfg.scales, desc="guidance scales (validation)"):
+        per_scale[str(s)], cf = _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s, composed=False)
+        images[str(s)] = cf[:k]; e = per_scale[str(s)]
+        log(f"validation, s = {s:g}: effectiveness {e['effectiveness']:.3f}, AE error {e['ae_error_mean']:.4f}, "
+            f"IM1 {e['im1_median']:.3f}, IM2 {e['im2_median']:.4f}, CLD {e['cld_mean']:.3f}")
+        if s == 0:
+            with torch.no_grad():
+                plain = to_uint8(ddim_sample(model.eps_fn(), model.sched, ab.x_t, timesteps=ab.timesteps))
+            check = {"pixel_mae_to_input": float(np.abs(cf.astype(float) - x.astype(float)).mean()),
+                     "max_abs_vs_plain_ddim": float(np.abs(cf.astype(float) - plain.astype(float)).max())}
+    return per_scale, check, images
+
 def run_mnist(cfg: DiffSCMConfig, data=None, log=print, ckpt_dir=None) -> StudyResult:
-    "Train Diff-SCM on MNIST, intervene on the digit of test images and score each guidance scale."
+    """Train Diff-SCM on MNIST and sweep the guidance scale on validation images; score the test images once, at the
+    scale of lowest CLD on validation (Diff-SCM's rule)."""
     from crl_nb.data.predictors import dataset_predictors
     from crl_nb.data.registry import load_dataset
     cfg = cfg.checked(); device, t_all = get_device(cfg.device), time.perf_counter()
     data = data if data is not None else load_dataset("mnist", seed=cfg.seed)
-    tr, te = data._index("train"), data._index("test")
+    tr, va, te = data._index("train"), data._index("val"), data._index("test")
+    for split, n, idx in (("val", cfg.n_val, va), ("test", cfg.n_test, te)):
+        if n > len(idx): raise ValueError(f"n_{split}: the {split} split has {len(idx)} images, asked for {n}")
     X, Y = data.arrays["x"][tr], data.arrays["factors"][tr, 0]
-    if cfg.n_test > len(te):
-        raise ValueError(f"n_test: the test split has {len(te)} images, asked for {cfg.n_test}")
-    metrics = {"data": {"name": data.name, "params": data.params, "n_train": len(tr), "n_test_split": len(te)},
-               "config": _record(cfg, device)}
+    metrics = {"data": {"name": data.name, "params": data.params, "n_train": len(tr), "n_val_split": len(va),
+                        "n_test_split": len(te)}, "config": _record(cfg, device)}
     t0 = time.perf_counter()
     meas = dataset_predictors(data, discrete={"digit": 10}, steps=cfg.measurer_steps, seed=cfg.seed,
                               device=device)["digit"]
@@ -161,82 +190,84 @@ def run_mnist(cfg: DiffSCMConfig, data=None, log=print, ckpt_dir=None) -> StudyR
     metrics["guide_accuracy"] = {
         str(t): float((model.predict(data.arrays["x"][te], t=t) == data.arrays["factors"][te, 0]).mean())
         for t in (0, cfg.T // 4, cfg.T // 2, 3 * cfg.T // 4)}
-    idx = te[:cfg.n_test]; x, y = data.arrays["x"][idx], data.arrays["factors"][idx, 0]
-    target = (y + as_rng(cfg.seed + 1).integers(1, 10, len(y))) % 10
-    t0 = time.perf_counter(); ab = abduct(model, x, L=cfg.L, steps=cfg.ddim_steps)
-    metrics["abduction_seconds"] = time.perf_counter() - t0
-    k = min(cfg.n_images, cfg.n_test)
-    images, per_scale = {"x": x[:k], "target": target[:k]}, {}
-    for s in progress(cfg.scales, desc="guidance scales"):
-        per_scale[str(s)], cf = _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, s)
-        images[str(s)] = cf[:k]; e = per_scale[str(s)]
-        log(f"s = {s:g}: effectiveness {e['effectiveness']:.3f}, AE error {e['ae_error_mean']:.4f}, "
-            f"IM1 {e['im1_median']:.3f}, IM2 {e['im2_median']:.4f}, CLD {e['cld_mean']:.3f}")
-    metrics["scales"] = per_scale
+    per_scale, check, images = _mnist_sweep(cfg, model, data, clf, scorer, log)
+    metrics.update(scales=per_scale, reconstruction=check)
     eff = [per_scale[str(s)]["effectiveness"] for s in cfg.scales]
     ae = [per_scale[str(s)]["ae_error_mean"] for s in cfg.scales]
     metrics["trade_off"] = {"effectiveness_nondecreasing": _monotone(eff), "ae_error_nondecreasing": _monotone(ae),
-                            "n_scales": len(cfg.scales)}
-    if 0.0 in cfg.scales:
-        rec = to_uint8(predict(model, ab, target, scale=0.0))
-        with torch.no_grad():
-            plain = to_uint8(ddim_sample(model.eps_fn(), model.sched, ab.x_t, timesteps=ab.timesteps))
-        metrics["reconstruction"] = {
-            "pixel_mae_to_input": float(np.abs(rec.astype(float) - x.astype(float)).mean()),
-            "max_abs_vs_plain_ddim": float(np.abs(rec.astype(float) - plain.astype(float)).max())}
+                            "n_scales": len(cfg.scales), "split": "val"}
+    best = cld_selected_scale(metrics)
+    metrics["validation"] = {"split": "val", "n_val": cfg.n_val, "criterion": "cld_mean", "chosen": float(best)}
+    x, y, target = _mnist_queries(data, "test", cfg.n_test, cfg.seed + 1)
+    t0 = time.perf_counter(); ab = abduct(model, x, L=cfg.L, steps=cfg.ddim_steps)
+    metrics["abduction_seconds"] = time.perf_counter() - t0
+    metrics["test"], cf = _mnist_scale(cfg, model, ab, x, y, target, clf, scorer, float(best))
+    k = min(cfg.n_images, cfg.n_test)
+    images["test"] = {"x": x[:k], "target": target[:k], "cf": cf[:k]}
+    e = metrics["test"]
+    log(f"test, s = {float(best):g} (lowest CLD on validation): effectiveness {e['effectiveness']:.3f}, "
+        f"IM1 {e['im1_median']:.3f}, IM2 {e['im2_median']:.4f}, CLD {e['cld_mean']:.3f}")
     metrics["seconds"] = time.perf_counter() - t_all
     return StudyResult(metrics, images, {"diffscm": model, "scorer": scorer, "classifier": clf})
 
+
 # %% ../../nbs/63_diffscm_study.ipynb #72a024ec
 def cld_selected_scale(metrics: dict) -> str:
-    "The guidance scale that Diff-SCM's protocol reports: the one of lowest CLD."
+    "The guidance scale that Diff-SCM's protocol reports: the one of lowest CLD in the (validation) sweep."
     return min(metrics["scales"], key=lambda s: metrics["scales"][s]["cld_mean"])
 
 def _without_histories(training: dict) -> dict: return {k: v for k, v in training.items() if not k.endswith("history")}
 
 def mnist_record(result: StudyResult, cfg: DiffSCMConfig) -> dict:
-    """What a run keeps of the MNIST study in `metrics.json`: IM1, IM2, CLD and effectiveness at the CLD-selected
-    scale, every scale's scores, the trade-off, the checks and config; no loss histories."""
-    M = result.metrics
-    best = M["scales"][cld_selected_scale(M)]
-    return {"profile": cfg.profile, "seed": cfg.seed, "im1": best["im1_median"], "im2": best["im2_median"],
-            "cld": best["cld_mean"], "effectiveness": best["effectiveness"], "scales": M["scales"],
-            "trade_off": M["trade_off"], "reconstruction": M.get("reconstruction"),
-            "guide_accuracy": M["guide_accuracy"], "measurement": M["measurement"],
-            "training": _without_histories(M["training"]), "config": M["config"], "data": M["data"],
-            "benchmark_seconds": M["seconds"]}
+    """What a run keeps of the MNIST study in `metrics.json`: IM1, IM2, CLD and effectiveness on the test images at
+    the scale chosen on validation, the validation sweep, the trade-off, the checks and config; no loss histories."""
+    M = result.metrics; t = M["test"]
+    return {"profile": cfg.profile, "seed": cfg.seed, "scale": M["validation"]["chosen"], "im1": t["im1_median"],
+            "im2": t["im2_median"], "cld": t["cld_mean"], "effectiveness": t["effectiveness"], "test": t,
+            "validation": M["validation"], "scales": M["scales"], "trade_off": M["trade_off"],
+            "reconstruction": M.get("reconstruction"), "guide_accuracy": M["guide_accuracy"],
+            "measurement": M["measurement"], "training": _without_histories(M["training"]), "config": M["config"],
+            "data": M["data"], "benchmark_seconds": M["seconds"]}
 
 def mnist_histories(result: StudyResult) -> dict:
     "The score network's and the guide's loss histories."
     return {k: result.metrics["training"][k] for k in ("score_history", "guide_history")}
 
+
 # %% ../../nbs/63_diffscm_study.ipynb #190550ee
 def run_morpho(cfg: DiffSCMConfig, task: CounterfactualTask | None = None, setup=None, log=print,
                ckpt_dir=None) -> StudyResult:
-    """Train Diff-SCM on Morpho-MNIST and score each guidance scale with `crl_nb.evaluation` (the CausalDiffAE study's
-    predictors, images and interventions; pass that study's `task` and `setup` to share them)."""
+    """Train Diff-SCM on Morpho-MNIST, choose the guidance scale on validation images and score the test images once
+    with `crl_nb.evaluation` (the CausalDiffAE study's predictors, images and interventions; pass that study's `task`
+    and `setup` to share them)."""
     cfg = cfg.checked(); device, t_all = get_device(cfg.device), time.perf_counter()
     if cfg.dataset != "morphomnist": raise ValueError(f"dataset: run_morpho needs morphomnist, got {cfg.dataset!r}")
     if task is None: task = load_task("morphomnist", seed=cfg.seed, **({"n": cfg.n} if cfg.n is not None else {}))
     metrics = {"task": task.config(), "config": _record(cfg, device)}
     setup = setup if setup is not None else build_setup(task, cfg.n_test, cfg.measurer_steps, cfg.seed, device, log)
+    val = setup.on_split("val", min(cfg.n_val, len(task.index("val"))))
     metrics.update(measurers=setup.measurer_scores, oracle=setup.oracle)
     tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
     scm = LabelSCM(task.graph).fit(Y)
     model = build_model(cfg, task.image_shape, "regressor", task.n, target_names=task.factor_names, device=device)
     metrics["training"] = _train_both(cfg, model, X, Y, device, ckpt_dir, f"diffscm_{task.name}", log)
+    cands = {f"s = {s:g}": DiffSCMPipeline(model, scm, cfg.L, cfg.ddim_steps, s) for s in cfg.scales}
+    best, tried = choose(cands, val)
+    scale = float(cfg.scales[list(cands).index(best)])
+    log(f"guidance scale chosen on {val.n_test} validation images: {best} (pixel MAE by scale: "
+        + ", ".join(f"{k}: {v[SELECTION_KEY]:.2f}" for k, v in tried.items()) + ")")
     k = min(cfg.n_images, cfg.n_test)
-    images, per_scale = setup.images(k), {}
-    for s in progress(cfg.scales, desc="guidance scales"):
-        ev = evaluate(DiffSCMPipeline(model, scm, cfg.L, cfg.ddim_steps, s), setup,
-                      EvaluationConfig(n_composition=cfg.n_composition, dci=False, n_images=k))
-        per_scale[str(s)], images[str(s)] = ev.scores, ev.images; e = ev.scores
-        log(f"s = {s:g}: effectiveness {e['effectiveness_mean']:.3f}, pixel MAE {e['pixel_mae_mean']:.1f}, "
-            f"reconstruction MAE {e['reconstruction_pixel_mae']:.1f}, consistent {e['consistent']}")
-    metrics["scales"] = per_scale
+    ev = evaluate(cands[best], setup, EvaluationConfig(n_composition=cfg.n_composition, dci=False, n_images=k))
+    metrics["test"] = {"scale": scale, **ev.scores}
+    metrics["validation"] = {"split": "val", "n_val": val.n_test, "criterion": SELECTION_KEY, "chosen": scale,
+                             "tried": [{"scale": float(s), **tried[f"s = {s:g}"]} for s in cfg.scales]}
+    e = ev.scores
+    log(f"test, s = {scale:g}: effectiveness {e['effectiveness_mean']:.3f}, pixel MAE {e['pixel_mae_mean']:.1f}, "
+        f"reconstruction MAE {e['reconstruction_pixel_mae']:.1f}, consistent {e['consistent']}")
     metrics["label_scm"] = {str(i): c.tolist() for i, c in scm.coef.items()}
     metrics["seconds"] = time.perf_counter() - t_all
-    return StudyResult(metrics, images, {"diffscm": model, "label_scm": scm})
+    return StudyResult(metrics, {**setup.images(k), "diffscm": ev.images}, {"diffscm": model, "label_scm": scm})
+
 
 # %% ../../nbs/63_diffscm_study.ipynb #6b3795a6
 def plot_scale_sweep(metrics: dict, realism: str = "ae_error_mean"):
@@ -255,5 +286,5 @@ def plot_scale_sweep(metrics: dict, realism: str = "ae_error_mean"):
     axes[2].plot(xs, [sc[k]["im1_median"] for k in sc], "s--", color="C4", label="IM1 (median)")
     axes[2].legend(fontsize=7)
     for ax in axes: ax.set_xticks(xs); ax.set_xticklabels([f"{v:g}" for v in s]); ax.set_xlabel("guidance scale s")
-    fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s", fontsize=9)
+    fig.suptitle("Diff-SCM on MNIST: effectiveness against realism across s (validation images)", fontsize=9)
     return fig
