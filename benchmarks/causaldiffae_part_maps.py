@@ -35,7 +35,7 @@ CONDITIONINGS = {"tiled": dict(spatial_condition=True), "part_maps": dict(part_m
                  "additive_mean_mean_parents": dict(additive_mean=True, mechanism_input="mean")}
 # a named variant starts from the declared defaults of the decoder's conditioning settings, not from the profile's
 CONDITIONING_SETTINGS = ("spatial_condition", "part_maps", "additive_mean", "condition_residual", "mean_sparsity", "mean_width",
-                         "mechanism_input", "residual_masks")
+                         "mechanism_input", "residual_masks", "mean_sparsities")
 ONLY_CAUSALDIFFAE = dict(baselines=(), weak_fraction=None, noising=False, reversibility_models=())
 KEEP = ("train_seconds", "n_params", "dci", "effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean",
         "reconstruction_pixel_mae", "moves", "stays", "consistent", "composition", "eval_seconds")

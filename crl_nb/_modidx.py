@@ -339,6 +339,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                               'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae._record': ( 'causaldiffae_study.html#_record',
                                                                                               'crl_nb/experiments/causaldiffae.py'),
+                                                 'crl_nb.experiments.causaldiffae._trained': ( 'causaldiffae_study.html#_trained',
+                                                                                               'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae._weak': ( 'causaldiffae_study.html#_weak',
                                                                                             'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae.build_model': ( 'causaldiffae_study.html#build_model',

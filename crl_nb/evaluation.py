@@ -11,7 +11,7 @@ from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
 
-from .core import check_int, progress
+from .core import as_rng, check_int, progress
 from .counterfactuals import (CounterfactualTask, composition, draw_interventions, oracle_counterfactuals,
                                     resolution, reversibility, score_counterfactuals, subset_plan, train_measurers)
 from .metrics import dci as dci_metric, kernel_distance
@@ -61,7 +61,7 @@ class EvaluationSetup:
         `split`: 'val' is where settings are chosen, so that the test plan is scored once."""
         plan = draw_interventions(self.task, self.n_test if k is None else check_int(k, "k"), self.seed + 1, split)
         oracles = oracle_counterfactuals(self.task, plan)
-        floor = None if self.features is None else _floor(self.features, oracles)
+        floor = None if self.features is None else _floor(self.features, oracles, self.seed)
         return replace(self, plan=plan, oracles=oracles, oracle=None, realism_floor=floor)
 
 # %% ../nbs/50_evaluation.ipynb #baaf1705
@@ -95,9 +95,15 @@ def train_feature_net(task: CounterfactualTask, steps: int = 300, dim: int = 32,
 # %% ../nbs/50_evaluation.ipynb #042e513f
 def _strip(score: dict) -> dict: return {k: v for k, v in score.items() if k != "images"}
 
-def _floor(features, oracles) -> dict:
-    "Realism's floor: the kernel distance between two halves of the oracle's counterfactuals."
-    return {n: kernel_distance(*np.array_split(features(im), 2)) for n, (_, im) in oracles.items() if im is not None}
+def _floor(features, oracles, seed: int = 0) -> dict:
+    """Realism's floor: the kernel distance between two halves of the oracle's counterfactuals, drawn at random
+    (seeded), so that a plan ordered along a factor (a rendered grid) does not put different images in each half."""
+    out = {}
+    for n, (_, im) in oracles.items():
+        if im is None: continue
+        f, perm = features(im), as_rng(seed).permutation(len(im))
+        out[n] = kernel_distance(f[perm[::2]], f[perm[1::2]])
+    return out
 
 def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int = 600, seed: int = 0, device=None,
                 log=None, feature_steps: int | None = None, split: str = "test") -> EvaluationSetup:
@@ -119,7 +125,7 @@ def build_setup(task: CounterfactualTask, n_test: int = 200, measurer_steps: int
     features = floor = None
     if task.oracle is not None and n_test >= 4:
         features = train_feature_net(task, steps=feature_steps, seed=seed, device=device)
-        floor = _floor(features, oracles)
+        floor = _floor(features, oracles, seed)
     setup = EvaluationSetup(task, meas, plan, oracles, oracle, scores, time.perf_counter() - t0, features, floor,
                             seed)
     if log and oracle is None:

@@ -121,26 +121,29 @@ def comparison_markdown(rows: list[dict], title: str) -> str:
     if not rows: return f"### {title}\n\n*No successful runs.*\n"
     f = lambda v, d=3: "—" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
     out = [f"### {title}", "",
-           "| model | DCI D | DCI C | effectiveness MAE | pixel MAE to true CF | change achieved | failures | "
-           "realism gap | "
-           "reconstruction MAE | "
+           "| model | DCI D | DCI C | effectiveness MAE | pixel MAE to true CF | change achieved | preservation | "
+           "failures | realism gap (floor) | reconstruction MAE | "
            "composition m=1 / m=10 | reversibility | checks passed | ICM score | n_test | run |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         model = r["model"] + (f" ({r['note']})" if r["note"] else "") + ("" if r["same_plan"] else " †")
         out.append(f"| {md_cell(model)} | {f(r['dci_d'])} | {f(r['dci_c'])} | {f(r['effectiveness'])} | "
-                   f"{f(r['pixel_mae'], 1)} | {f(r['change_achieved'], 2)} | "
+                   f"{f(r['pixel_mae'], 1)} | {f(r['change_achieved'], 2)} | {f(r['preservation'], 2)} | "
                    f"{'—' if r['failure_rate'] is None else format(r['failure_rate'], '.0%')} | "
-                   f"{f(r['realism'])} | "
+                   f"{f(r['realism'])}" + ("" if r["realism_floor"] is None else f" ({f(r['realism_floor'])})")
+                   + " | "
                    f"{f(r['reconstruction_mae'], 1)} | "
                    f"{f(r['composition_1'], 1)} / {f(r['composition_10'], 1)} | {f(r['reversibility'], 1)} | "
                    f"{r['checks_passed']}/{r['checks']} | "
                    f"{f(r['icm_score'])} | {r['n_test']} | [{r['experiment']}]({r['run']}) {r['commit']} |")
     out += ["", "Lower is better for every error column (effectiveness in normalised units, pixels on 0–255); "
             "change achieved is 1 for the true counterfactual, 0 for an unchanged image, about 0.5 for a ghost; "
+            "preservation: the error on the pixels the intervention keeps, over the model's own reconstruction error "
+            "there (1: as good as the reconstruction); "
             "failures: counterfactuals off the true one by more than twice the median reconstruction error; "
             "realism gap: kernel distance to the oracle's counterfactuals in features of a network trained on "
-            "training images (about 0 at best). "
+            "training images (about 0 at best), with the distance between two halves of the oracle's "
+            "counterfactuals as its floor in brackets. "
             + ("† a different test plan (task or n_test) from the first row's. "
                if not all(r["same_plan"] for r in rows) else
                "Every row scores the same test images and interventions. ")

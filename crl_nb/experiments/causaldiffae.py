@@ -51,6 +51,8 @@ class CausalDiffAEConfig(TaskConfig):
     additive_mean: bool = setting(False, "an additive per-variable mean image plus diffusion of the residual", flag)
     mean_sparsity: float = setting(0.01, "with additive_mean: weight of the mean decoders' part-variation penalty",
                                    non_negative)
+    mean_sparsities: tuple = setting((), "with additive_mean: CausalDiffAE's penalty weights tried on the validation "
+                                     "plan, one model each (empty: mean_sparsity alone)", optional_numbers())
     mean_width: int = setting(8, "with additive_mean: channels of each mean decoder", positive_int)
     condition_residual: bool = setting(False, "with additive_mean: the residual UNet also sees the mean image", flag)
     baselines: tuple = setting(("diffae", "label"), "the baselines trained beside CausalDiffAE",
@@ -85,6 +87,8 @@ class CausalDiffAEConfig(TaskConfig):
             raise ValueError("condition_residual: only meaningful with additive_mean=True")
         if any(t > 0 for t in self.residual_masks) and (not self.additive_mean or self.condition_residual):
             raise ValueError("residual_masks: a mask τ > 0 needs additive_mean=True and condition_residual=False")
+        if self.mean_sparsities and not self.additive_mean:
+            raise ValueError("mean_sparsities: the mean-image penalty needs additive_mean=True")
         if any(float(s) != int(s) for s in self.ddim_choices):
             raise ValueError(f"ddim_choices: expected whole numbers of steps, got {self.ddim_choices}")
 
@@ -92,7 +96,8 @@ class CausalDiffAEConfig(TaskConfig):
 # the scenes' decoder, smoke and quick
 _ADDITIVE = dict(additive_mean=True, mean_sparsity=0.05, mechanism_input="mean")
 _SCENE_QUICK = dict(steps=800, weak_steps=400, lr=2e-3, decoder="micro", ddim_steps=50, n_test=100, n_composition=4,
-                    n_omega=32, reversibility_models=("causal",), residual_masks=(0.0, 0.05, 0.1, 0.2), **_ADDITIVE)
+                    n_omega=32, reversibility_models=("causal",), residual_masks=(0.0, 0.05, 0.1, 0.2),
+                    mean_sparsities=(0.01, 0.05), **_ADDITIVE)
 CausalDiffAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalDiffAEConfig.PROFILES = {
     "smoke": dict(steps=20, weak_steps=20, batch_size=16, encoder_width=8, n_test=16, measurer_steps=60, ddim_steps=4,
@@ -103,7 +108,8 @@ CausalDiffAEConfig.PROFILES = {
 CausalDiffAEConfig.DATASET_PROFILES = {
     "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50)),
                     "paper": dict(n=5000)},
-    "pendulum": {"smoke": dict(size=32, mode="random", n=300, residual_masks=(0.0, 0.1), **_ADDITIVE),
+    "pendulum": {"smoke": dict(size=32, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
+                               **_ADDITIVE),
                  "quick": dict(size=32, mode="grid", n=1000, **_SCENE_QUICK),
                  "paper": dict(size=64, mode="grid", n=1000, spatial_condition=True)},
     "circuit": {"smoke": dict(n=300, size=32, **_ADDITIVE), "quick": dict(n=3000, size=32, **_SCENE_QUICK),
@@ -143,17 +149,19 @@ def _record(cfg: CausalDiffAEConfig, device) -> dict:
     return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]},
             "weak_steps": cfg.weak_steps or cfg.steps, "device": str(device)}
 
-def _decoding(cfg, model, val, log, name) -> tuple[dict, dict | None]:
-    """The decoding settings (DDIM steps, residual mask) of `model` with the lowest pixel error on the validation
-    setup `val`, and the record of every candidate tried (None when there is only one)."""
-    masks = cfg.residual_masks if model.fixed_residual else (0.0,)
-    grid = [{"ddim_steps": int(s), "residual_mask": float(t)}
-            for s in (cfg.ddim_choices or (cfg.ddim_steps,)) for t in masks]
+def _decoding(cfg, models: dict, val, log, name) -> tuple[dict, dict | None]:
+    """The model {mean-image penalty: model} and decoding settings (DDIM steps, residual mask) with the lowest pixel
+    error on the validation setup `val`, and the record of every candidate tried (None when there is only one)."""
+    grid = [{**({"mean_sparsity": float(w)} if len(models) > 1 else {}), "ddim_steps": int(s),
+             "residual_mask": float(t)} for w, m in models.items() for s in (cfg.ddim_choices or (cfg.ddim_steps,))
+            for t in (cfg.residual_masks if m.fixed_residual else (0.0,))]
     if len(grid) == 1: return grid[0], None
-    label = lambda g: f"ddim {g['ddim_steps']}, mask {g['residual_mask']:g}"
-    shared = {s: {} for s in {g["ddim_steps"] for g in grid}}   # one abduction per step count serves every mask
-    cands = {label(g): CausalDiffAEPipeline(model, "inversion", g["ddim_steps"], 1.0, cfg.seed,
-                                            shared=shared[g["ddim_steps"]], residual_mask=g["residual_mask"])
+    label = lambda g: (f"penalty {g['mean_sparsity']:g}, " if "mean_sparsity" in g else "") + \
+        f"ddim {g['ddim_steps']}, mask {g['residual_mask']:g}"
+    of = lambda g: g.get("mean_sparsity", cfg.mean_sparsity)
+    shared = {(of(g), g["ddim_steps"]): {} for g in grid}   # one abduction per model and step count serves every mask
+    cands = {label(g): CausalDiffAEPipeline(models[of(g)], "inversion", g["ddim_steps"], 1.0, cfg.seed,
+                                            shared=shared[(of(g), g["ddim_steps"])], residual_mask=g["residual_mask"])
              for g in grid}
     best, tried = choose(cands, val)
     chosen = next(g for g in grid if label(g) == best)
@@ -162,25 +170,37 @@ def _decoding(cfg, model, val, log, name) -> tuple[dict, dict | None]:
     return chosen, {"split": "val", "n_val": val.n_test, "criterion": SELECTION_KEY, "chosen": chosen,
                     "tried": [{**g, **tried[label(g)]} for g in grid]}
 
+def _trained(cfg, task, kind, device, ckpt_dir, log) -> dict:
+    """{mean-image penalty: (model, training result)} of `kind`: one per weight of `mean_sparsities` for CausalDiffAE
+    (the baselines, and an empty `mean_sparsities`, train at `mean_sparsity` alone)."""
+    weights = cfg.mean_sparsities if kind == "causal" and cfg.mean_sparsities else (cfg.mean_sparsity,)
+    out = {}
+    for w in weights:
+        c = cfg.replace(mean_sparsity=float(w)); model = build_model(c, task, kind, device)
+        name = kind if len(weights) == 1 else f"{kind}_penalty_{float(w):g}"
+        out[float(w)] = (model, _fit(c, model, task, name, cfg.steps, device, ckpt_dir, log, p_uncond=cfg.p_uncond))
+    return out
+
 def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, models):
-    """CausalDiffAE and the baselines: train, choose the decoding on the validation setup `val`, then score the test
-    setup once."""
+    """CausalDiffAE and the baselines: train, choose the decoding (and CausalDiffAE's mean-image penalty) on the
+    validation setup `val`, then score the test setup once."""
     k = min(cfg.n_images, cfg.n_test)
     for kind in ("causal",) + tuple(cfg.baselines):
-        model = build_model(cfg, task, kind, device)
-        res = _fit(cfg, model, task, kind, cfg.steps, device, ckpt_dir, log, p_uncond=cfg.p_uncond)
-        dec, tried = _decoding(cfg, model, val, log, kind)
+        fits = _trained(cfg, task, kind, device, ckpt_dir, log)
+        dec, tried = _decoding(cfg, {w: m for w, (m, _) in fits.items()}, val, log, kind)
+        model, res = fits[dec.get("mean_sparsity", next(iter(fits)))]
         ev = evaluate(CausalDiffAEPipeline(model, "inversion", dec["ddim_steps"], 1.0, cfg.seed,
                                            residual_mask=dec["residual_mask"]), setup,
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
-        entry = {"train_seconds": res.seconds, "history": res.history,
+        entry = {"train_seconds": sum(r.seconds for _, r in fits.values()), "history": res.history,
                  "n_params": sum(p.numel() for p in model.parameters()), "decoding": dec, **ev.entry()}
         if tried is not None: entry["validation"] = tried
         metrics["models"][kind], images[kind], models[kind] = entry, ev.images, model
         log(f"{kind}: " + (f"DCI-D {entry['dci']['disentanglement']:.3f}, " if "dci" in entry else "")
             + f"effectiveness {entry['effectiveness_mean']:.3f}, pixel MAE {entry['pixel_mae_mean']:.1f}, "
               f"consistent {entry['consistent']}")
+
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #ec9cd94b
 _ABDUCTION_KEYS = ("effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean", "composition", "consistent")
@@ -229,7 +249,9 @@ def run(cfg: CausalDiffAEConfig, task: CounterfactualTask | None = None, setup=N
     val = setup.on_split("val", min(cfg.n_val, len(task.index("val"))))
     _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, models)
     if cfg.noising: _noising(cfg, setup, log, metrics, images, models)
-    if cfg.weak_fraction is not None: _weak(cfg, task, setup, device, ckpt_dir, log, metrics, images, models)
+    penalty = metrics["models"]["causal"]["decoding"].get("mean_sparsity", cfg.mean_sparsity)   # chosen on validation
+    if cfg.weak_fraction is not None:
+        _weak(cfg.replace(mean_sparsity=penalty), task, setup, device, ckpt_dir, log, metrics, images, models)
     metrics["seconds"] = time.perf_counter() - t_all
     return StudyResult(metrics, images, models)
 
