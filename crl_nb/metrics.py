@@ -269,15 +269,17 @@ def change_achieved(x, x_true, x_hat, threshold: float = 25.0, per_image: bool =
     if per_image: return score
     return float(np.nanmean(score)) if ok.any() else float("nan")
 
-def preservation(x, x_true, x_hat, x_rec, threshold: float = 25.0, eps: float = 1e-8) -> float:
-    """Mean over images of MAE(x̂, x*) / MAE(rec(x), x) on the elements the intervention keeps: 1 = the rest of the
-    image kept as well as the model reconstructs it; larger = collateral change."""
+def preservation(x, x_true, x_hat, x_rec, threshold: float = 25.0, floor: float = 1.0) -> float:
+    """Mean over images of MAE(x̂, x*) / max(MAE(rec(x), x), `floor`) on the elements the intervention keeps: 1 = the
+    rest of the image kept as well as the model reconstructs it; larger = collateral change. The reconstruction error
+    counts as at least `floor` grey levels, so that a model reproducing the kept pixels exactly (a black background)
+    is not divided by zero."""
     x, x_true, x_hat, x_rec = _checked(x=x, x_true=x_true, x_hat=x_hat, x_rec=x_rec)
     keep = np.abs(x_true - x) <= threshold
     n = np.maximum(keep.sum(1), 1)
     err = (np.abs(x_hat - x_true) * keep).sum(1) / n
     rec = (np.abs(x_rec - x) * keep).sum(1) / n
-    return float(np.mean(err / (rec + eps)))
+    return float(np.mean(err / np.maximum(rec, floor)))
 
 def failure_rate(x, x_true, x_hat, x_rec, factor: float = 2.0) -> float:
     "Share of counterfactuals with MAE(x̂, x*) above `factor` × the median reconstruction error MAE(rec(x), x)."
