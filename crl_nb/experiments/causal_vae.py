@@ -66,7 +66,8 @@ CausalVAEConfig.DATASET_PROFILES = {
                     "quick": dict(n=2000), "paper": dict(n=5000)},
     "pendulum": {"all": _ADDITIVE, "smoke": dict(size=32, mode="random", n=300),
                  "quick": dict(size=32, mode="grid", n=1000, n_test=100), "paper": dict(size=64, mode="grid", n=1000)},
-    "circuit": {"all": {**_ADDITIVE, "sparsity": 0.01}, "smoke": dict(n=300, size=32), "quick": dict(n=3000, size=32, n_test=100),
+    "circuit": {"all": {**_ADDITIVE, "sparsity": 0.01}, "smoke": dict(n=300, size=32),
+                "quick": dict(n=3000, size=32, n_test=100),
                 "paper": dict(n=10000, size=64)}}
 
 # %% ../../nbs/62_causal_vae_study.ipynb #37b2dd1b
