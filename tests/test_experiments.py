@@ -106,7 +106,8 @@ def test_reproduce_and_report(smoke_runs):
     from crl_nb.report import TARGETS
     missing = {t["experiment"] for t in TARGETS} - set(EXPERIMENTS)
     assert ("pending: experiment not written yet" in md) == bool(missing)
-    assert "| IM1 (median, at the CLD-selected s) |" in md and "| smoke |" in md.split("IM1 (median, at the CLD-selected s)")[1][:200]
+    im1 = "IM1 (median, test, at the s of lowest CLD on validation)"
+    assert f"| {im1} |" in md and "| smoke |" in md.split(im1)[1][:200]
     assert (report / "report.html").stat().st_size > 10_000
     assert list((report / "report_files").glob("*.png")), "figures are exported with the markdown"
     # the report is rebuilt from runs/ alone
