@@ -18,9 +18,8 @@ from pathlib import Path
 
 from crl_nb.core import get_device, write_json
 from crl_nb.evaluation import SELECTION_KEY, build_setup, choose
-from crl_nb.experiments.causal_vae import build_model, load_study_task
+from crl_nb.experiments.causal_vae import fit, load_study_task
 from crl_nb.experiments.studies import study_config
-from crl_nb.models.causal_vae import train_causal_vae
 from crl_nb.runner import environment
 
 CANDIDATES = {"joint": dict(decoder="joint", sparsity=0.0),
@@ -48,12 +47,9 @@ def run(dataset: str, out: Path, profile: str = "quick", seed: int = 0, n_val: i
     task = load_study_task(base)
     setup = build_setup(task, base.n_test, base.measurer_steps, base.seed, device, log)
     val = setup.on_split("val", min(n_val, len(task.index("val"))))
-    tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
     models, seconds = {}, {}
     for name, cfg in cfgs.items():
-        model = build_model(cfg, task, "scmvae", device)
-        hist = train_causal_vae(model, X, Y, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr,
-                                anneal=cfg.anneal, seed=cfg.seed, device=device)
+        model, hist = fit(cfg, task, "scmvae", device)
         models[name], seconds[name] = model, hist["seconds"]
         log(f"{name}: trained {cfg.steps} steps in {hist['seconds']:.0f}s")
     best, tried = choose(models, val)

@@ -119,11 +119,15 @@ def circuit_task(n: int = 3000, size: int = 32, seed: int = 0) -> Counterfactual
 
 TASKS = {"morphomnist": morphomnist_task, "pendulum": pendulum_task, "circuit": circuit_task}
 
+def _check_fraction(fraction: float) -> float:
+    if not 0 < fraction < 1: raise ValueError(f"val_fraction: must lie in (0, 1), got {fraction}")
+    return fraction
+
 def with_validation(task: CounterfactualTask, fraction: float = 0.1, seed: int = 0) -> CounterfactualTask:
     """`task` with a validation split: unchanged when its dataset has one; otherwise a seeded `fraction` of the
     training images becomes it (recorded in the dataset's params, so cached predictors of the smaller training split
     are kept apart). The test split is never touched."""
-    if not 0 < fraction < 1: raise ValueError(f"val_fraction: must lie in (0, 1), got {fraction}")
+    _check_fraction(fraction)
     if len(task.index("val")): return task
     split = task.data.arrays["split"].copy(); tr = np.flatnonzero(split == 0)
     split[as_rng(seed).choice(tr, int(round(fraction * len(tr))), replace=False)] = 1
@@ -134,7 +138,7 @@ def with_validation(task: CounterfactualTask, fraction: float = 0.1, seed: int =
 def load_task(name: str, val_fraction: float = 0.1, **params) -> CounterfactualTask:
     """A task by name with its dataset parameters, and a validation split (carved from the training images by
     `with_validation` when the dataset has none): settings are chosen on it, the test split is scored once."""
-    if not 0 < val_fraction < 1: raise ValueError(f"val_fraction: must lie in (0, 1), got {val_fraction}")
+    _check_fraction(val_fraction)                       # before the dataset is loaded
     task = TASKS[check_option(name, "task", list(TASKS))](**params)
     return with_validation(task, val_fraction, params.get("seed", 0))
 

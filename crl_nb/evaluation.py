@@ -18,7 +18,7 @@ from .metrics import dci as dci_metric, kernel_distance
 
 # %% auto #0
 __all__ = ['SELECTION_KEY', 'SUMMARY_KEYS', 'CounterfactualModel', 'EvaluationSetup', 'train_feature_net', 'build_setup',
-           'EvaluationConfig', 'Evaluation', 'representation', 'evaluate', 'choose', 'smooth']
+           'EvaluationConfig', 'Evaluation', 'representation', 'evaluate', 'choose', 'choice_record', 'smooth']
 
 # %% ../nbs/50_evaluation.ipynb #d578731f
 @runtime_checkable
@@ -225,6 +225,10 @@ def choose(candidates: dict, setup: EvaluationSetup, key: str = SELECTION_KEY) -
         if key not in s: raise ValueError(f"key: {key!r} is not a score of {label!r}; scores are {sorted(s)}")
         scores[label] = {k: s[k] for k in (key, *SUMMARY_KEYS) if s.get(k) is not None}
     return min(scores, key=lambda label: scores[label][key]), scores
+
+def choice_record(setup: EvaluationSetup, chosen, tried: list, key: str = SELECTION_KEY) -> dict:
+    "What a study records of a choice made by `choose` on `setup`: split, images, criterion, choice, every candidate."
+    return {"split": setup.plan["split"], "n_val": setup.n_test, "criterion": key, "chosen": chosen, "tried": tried}
 
 # %% ../nbs/50_evaluation.ipynb #3f2e2061
 def smooth(v, k: int = 25) -> np.ndarray:

@@ -21,7 +21,7 @@ from ..graphs import shd
 from ..models.causal_vae import DECODER_KINDS, VARIANTS, CausalVAE, mechanism_check, save_model, train_causal_vae
 
 # %% auto #0
-__all__ = ['CausalVAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories', 'plot_training_curves',
+__all__ = ['CausalVAEConfig', 'load_study_task', 'build_model', 'fit', 'run', 'study_record', 'histories', 'plot_training_curves',
            'plot_icm']
 
 # %% ../../nbs/62_causal_vae_study.ipynb #6c9e5499
@@ -83,6 +83,14 @@ def build_model(cfg: CausalVAEConfig, task: CounterfactualTask, variant: str, de
                      label_sigma=cfg.label_sigma, flow=cfg.flow, sparsity=cfg.sparsity,
                      factor_names=task.factor_names).to(get_device(device))
 
+def fit(cfg: CausalVAEConfig, task: CounterfactualTask, variant: str, device=None) -> tuple[CausalVAE, dict]:
+    "A fresh `variant` trained on the task's training images under the config's budget, and its history (`seconds`)."
+    model = build_model(cfg, task, variant, device)
+    tr = task.index("train")
+    hist = train_causal_vae(model, task.x[tr], task.normalise(task.factors[tr]), steps=cfg.steps,
+                            batch_size=cfg.batch_size, lr=cfg.lr, anneal=cfg.anneal, seed=cfg.seed, device=device)
+    return model, hist
+
 def _learned_graph(model: CausalVAE, task) -> dict:
     "CausalVAE's learned weighted adjacency, its graph at threshold 0.1 and the SHD to the true graph."
     A_hat = model.layer.graph(0.1)
@@ -102,11 +110,8 @@ def run(cfg: CausalVAEConfig, task: CounterfactualTask | None = None, setup=None
     metrics.update(measurers=setup.measurer_scores, oracle=setup.oracle, setup_seconds=setup.seconds)
     k = min(cfg.n_images, cfg.n_test)
     images, models = setup.images(k), {}
-    tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
     for v in cfg.variants:
-        model = build_model(cfg, task, v, device)
-        hist = train_causal_vae(model, X, Y, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, anneal=cfg.anneal,
-                                seed=cfg.seed, device=device)
+        model, hist = fit(cfg, task, v, device)
         if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{v}.pt", task=task.name, steps=cfg.steps)
         ev = evaluate(model, setup, EvaluationConfig(n_composition=cfg.n_composition, n_images=k))
         entry = {"train_seconds": hist.pop("seconds"), "history": hist,

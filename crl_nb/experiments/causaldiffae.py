@@ -14,7 +14,8 @@ import torch
 
 from ..core import get_device
 from ..counterfactuals import CounterfactualTask, load_task
-from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choose, evaluate, representation, smooth
+from ..evaluation import (EvaluationConfig, build_setup, choice_record, choose, evaluate, representation,
+                               smooth)
 from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least,
                                        non_negative, non_negative_int, numbers, one_of, optional, optional_numbers,
                                        positive, positive_int, setting, subset_of)
@@ -164,11 +165,10 @@ def _decoding(cfg, models: dict, val, log, name) -> tuple[dict, dict | None]:
                                             shared=shared[(of(g), g["ddim_steps"])], residual_mask=g["residual_mask"])
              for g in grid}
     best, tried = choose(cands, val)
-    chosen = next(g for g in grid if label(g) == best)
+    chosen = {label(g): g for g in grid}[best]
     log(f"{name}: decoding chosen on {val.n_test} validation images: {best} "
         f"(pixel MAE {tried[best]['pixel_mae_mean']:.2f}; tried {len(grid)})")
-    return chosen, {"split": "val", "n_val": val.n_test, "criterion": SELECTION_KEY, "chosen": chosen,
-                    "tried": [{**g, **tried[label(g)]} for g in grid]}
+    return chosen, choice_record(val, chosen, [{**g, **tried[label(g)]} for g in grid])
 
 def _trained(cfg, task, kind, device, ckpt_dir, log) -> dict:
     """{mean-image penalty: (model, training result)} of `kind`: one per weight of `mean_sparsities` for CausalDiffAE

@@ -15,7 +15,7 @@ import torch
 from ..core import as_rng, get_device, progress
 from ..counterfactuals import CounterfactualTask, composition, load_task
 from ..diffusion import ddim_sample
-from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choose, evaluate
+from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choice_record, choose, evaluate
 from .causaldiffae import CausalDiffAEConfig
 from .config import (StudyConfig, StudyResult, fraction, numbers, one_of, optional, positive,
                                        positive_int, non_negative_int, setting)
@@ -251,16 +251,16 @@ def run_morpho(cfg: DiffSCMConfig, task: CounterfactualTask | None = None, setup
     scm = LabelSCM(task.graph).fit(Y)
     model = build_model(cfg, task.image_shape, "regressor", task.n, target_names=task.factor_names, device=device)
     metrics["training"] = _train_both(cfg, model, X, Y, device, ckpt_dir, f"diffscm_{task.name}", log)
-    cands = {f"s = {s:g}": DiffSCMPipeline(model, scm, cfg.L, cfg.ddim_steps, s) for s in cfg.scales}
+    scales = {f"s = {s:g}": float(s) for s in cfg.scales}
+    cands = {label: DiffSCMPipeline(model, scm, cfg.L, cfg.ddim_steps, s) for label, s in scales.items()}
     best, tried = choose(cands, val)
-    scale = float(cfg.scales[list(cands).index(best)])
+    scale = scales[best]
     log(f"guidance scale chosen on {val.n_test} validation images: {best} (pixel MAE by scale: "
         + ", ".join(f"{k}: {v[SELECTION_KEY]:.2f}" for k, v in tried.items()) + ")")
     k = min(cfg.n_images, cfg.n_test)
     ev = evaluate(cands[best], setup, EvaluationConfig(n_composition=cfg.n_composition, dci=False, n_images=k))
     metrics["test"] = {"scale": scale, **ev.scores}
-    metrics["validation"] = {"split": "val", "n_val": val.n_test, "criterion": SELECTION_KEY, "chosen": scale,
-                             "tried": [{"scale": float(s), **tried[f"s = {s:g}"]} for s in cfg.scales]}
+    metrics["validation"] = choice_record(val, scale, [{"scale": s, **tried[label]} for label, s in scales.items()])
     e = ev.scores
     log(f"test, s = {scale:g}: effectiveness {e['effectiveness_mean']:.3f}, pixel MAE {e['pixel_mae_mean']:.1f}, "
         f"reconstruction MAE {e['reconstruction_pixel_mae']:.1f}, consistent {e['consistent']}")
