@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 from scipy.stats import norm
 
 from ..core import check_array, check_option
@@ -19,10 +20,12 @@ from ..metrics import mcc
 # %% auto #0
 __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'project_to_dag', 'split_environments',
            'reduce_dimension', 'fit_gaussians', 'gaussian_score_differences', 'latent_strengths', 'wald_statistics',
-           'causal_order_by_rank', 'unmix_hard', 'ScoreCRLResult', 'lscale_i', 'env_target_labelling',
-           'incorrect_mixing', 'evaluate_crl', 'integer_combinations', 'umni_crl', 'unmix_multi', 'ci_graph',
-           'mixing_from_meta', 'latent_precisions', 'pairs_from_meta', 'latent_score_differences',
-           'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
+           'causal_order_by_rank', 'unmix_hard', 'ScoreCRLResult', 'environment_moments', 'whitening',
+           'causal_order_whitened', 'unmix_hard_moments', 'hard_intervention_nll', 'refine_encoder', 'edge_wald',
+           'benjamini_hochberg', 'graph_at_fdr', 'lscale_i', 'env_target_labelling', 'incorrect_mixing', 'evaluate_crl',
+           'integer_combinations', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions',
+           'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss',
+           'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -256,6 +259,201 @@ class ScoreCRLResult:
             raise ValueError(f"x: expected {self.encoder.shape[1]} columns, got {x.shape[1]}")
         return (x - self.mean) @ self.encoder.T
 
+# %% ../../nbs/31_score_crl.ipynb #a1c0e003
+def environment_moments(ys):
+    "Covariances (E, n, n) and sample counts (E,) of the environments' samples ys (a list of (N_e, n) arrays)."
+    covs = np.stack([np.atleast_2d(np.cov(y, rowvar=False)) for y in ys])
+    return covs, np.array([len(y) for y in ys], float)
+
+def whitening(cov0):
+    "The symmetric W = Σ₀^{-1/2}: y ↦ yW has identity covariance in environment 0."
+    w, V = np.linalg.eigh(cov0)
+    if w[0] <= 1e-12 * w[-1]: raise ValueError("x: environment 0's covariance is singular in the latent subspace")
+    return (V / np.sqrt(w)) @ V.T
+
+def causal_order_whitened(dP):
+    """Roots first, on the precision changes dP[m] = P_0 − P_m in coordinates where environment 0 is white (there the
+    estimation noise of every entry has about the same size, 1/√N, whatever the latents' scales). Sequentially, the
+    environment whose dP[m], with the span of the rows found so far projected out, has the smallest second
+    eigenvalue in absolute value (closest to rank 1) comes next; its leading eigenvector is its encoder row (up to
+    the rows already found). Returns the order, those second eigenvalues and the rows, in order."""
+    M, n, _ = dP.shape; rows, order, stats = [], [], []
+    for _ in range(M):
+        Q = _complement_basis(rows, n) if rows else np.eye(n)
+        best = None
+        for m in range(M):
+            if m in order: continue
+            lam, V = np.linalg.eigh(Q.T @ dP[m] @ Q)
+            a = np.argsort(-np.abs(lam))
+            second = float(abs(lam[a[1]])) if len(lam) > 1 else 0.0
+            if best is None or second < best[0]: best = (second, m, Q @ V[:, a[0]])
+        order.append(best[1]); stats.append(best[0]); rows.append(best[2])
+    return order, stats, rows
+
+def _unit_rows(enc, cov0):
+    "Rows scaled to unit variance in environment 0, each signed so that its largest entry is positive."
+    enc = enc / np.sqrt(np.einsum("ia,ab,ib->i", enc, cov0, enc))[:, None]
+    return enc * np.sign(enc[np.arange(len(enc)), np.abs(enc).argmax(1)])[:, None]
+
+def unmix_hard_moments(enc, covs, order):
+    "`unmix_hard` from the environments' covariances: in order, remove from row m its regression in environment m."
+    enc = enc.copy()
+    for k, m in enumerate(order):
+        pre = list(order[:k])
+        if not pre: continue
+        C = enc @ covs[m + 1] @ enc.T
+        enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
+    return enc
+
+
+# %% ../../nbs/31_score_crl.ipynb #a1c0e005
+def hard_intervention_nll(covs, counts, order):
+    """The Gaussian negative log-likelihood per sample of the hard-intervention model, as a function of the encoder
+    R (torch, rows in `order`): z = R y, in every environment but m the latent z_m follows one linear mechanism
+    on the latents before it, z_m = b_m·z_<m + ε_m; in environment m it is cut from them, z_m = ε'_m. The weights
+    b_m and both noise variances are profiled out: σ²_m is the residual variance of z_m on z_<m pooled over the
+    environments ≠ m (the squared diagonal of a Cholesky factor), ω_m = Var_m(z_m)."""
+    o = np.asarray(order); n = len(o); N = counts.sum()
+    total = np.einsum("e,eij->ij", counts, covs)
+    pooled = torch.tensor(np.stack([(total - counts[m + 1] * covs[m + 1]) / (N - counts[m + 1]) for m in o]))
+    own = torch.tensor(covs[o + 1])
+    w_pool, w_own = torch.tensor((N - counts[o + 1]) / N), torch.tensor(counts[o + 1] / N)
+    k = torch.arange(n)
+    def nll(R):
+        L = torch.linalg.cholesky(torch.einsum("ia,kab,jb->kij", R, pooled, R))
+        om = torch.einsum("ka,kab,kb->k", R, own, R)
+        return -torch.linalg.slogdet(R)[1] + (w_pool * torch.log(L[k, k, k].abs()) + 0.5 * w_own * torch.log(om)).sum()
+    return nll
+
+def _newton(f, x, max_iter, tol):
+    "Damped Newton steps with a backtracking line search on f(x) (torch, float64); stops at a decrement below tol."
+    dec = np.inf
+    for it in range(max_iter):
+        g, H = torch.func.grad(f)(x), torch.func.hessian(f)(x); fx = float(f(x))
+        lam, step = 0.0, None
+        for _ in range(12):                       # damp until the step descends
+            try: s = -torch.linalg.solve(H + lam * torch.eye(len(x), dtype=x.dtype), g)
+            except RuntimeError: s = None
+            if s is not None and float(g @ s) < 0: step = s; break
+            lam = 10 * lam if lam else 1e-6 * float(torch.diagonal(H).abs().mean()) + 1e-12
+        if step is None: break
+        dec = -float(g @ step) / 2
+        t = 1.0
+        while t > 1e-6:
+            try: ok = float(f(x + t * step)) <= fx - 2e-4 * t * dec
+            except RuntimeError: ok = False            # a step out of the positive-definite region
+            if ok: break
+            t /= 2
+        if t <= 1e-6: break
+        x = x + t * step
+        if dec < tol: break
+    return x, it + 1, dec
+
+def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter: int = 20, tol: float = 1e-10):
+    """Maximum-likelihood encoder of the hard-intervention model (`hard_intervention_nll`), from `enc`: a relative
+    update R = (I + D) R₀ with zero diagonal (the rows' scales are not identified), L-BFGS to get close, then Newton
+    steps. Returns the encoder and {nll_start, nll, newton_iterations, decrement}."""
+    n = len(enc); o = np.asarray(order)
+    nll = hard_intervention_nll(covs, counts, order)
+    R0 = torch.tensor(enc[o], dtype=torch.float64); off = torch.tensor(np.flatnonzero(~np.eye(n, dtype=bool)))
+    def R(d): return (torch.eye(n, dtype=torch.float64).flatten().index_add(0, off, d).reshape(n, n)) @ R0
+    f = lambda d: nll(R(d))
+    start = float(f(torch.zeros(n * n - n, dtype=torch.float64)))
+    d = torch.zeros(n * n - n, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([d], lr=1, max_iter=lbfgs_iter, history_size=50, tolerance_grad=1e-12,
+                            tolerance_change=1e-15, line_search_fn="strong_wolfe")
+    def closure():
+        opt.zero_grad(); v = f(d); v.backward(); return v
+    opt.step(closure)
+    d, its, dec = _newton(f, d.detach(), newton_iter, tol)
+    out = np.empty_like(enc); out[o] = R(d).numpy()
+    return out, {"nll_start": start, "nll": float(f(d)), "newton_iterations": its, "decrement": dec}
+
+
+# %% ../../nbs/31_score_crl.ipynb #a1c0e007
+def _full_nll(covs, counts, order):
+    """The same likelihood with nothing profiled: θ = (R, the weights b_mj for j before m in `order`, log ω), the
+    noise variances σ²_m fixed to 1 (which fixes each row's scale)."""
+    n = len(order); N = counts.sum()
+    pairs = [(order[k], order[j]) for k in range(n) for j in range(k)]
+    rows = torch.tensor([a for a, _ in pairs], dtype=torch.long)
+    cols = torch.tensor([b for _, b in pairs], dtype=torch.long)
+    C = torch.tensor(covs); w = torch.tensor(counts / N); eye = torch.eye(n, dtype=torch.float64)
+    def f(theta):
+        R = theta[:n * n].reshape(n, n); log_om = theta[n * n + len(pairs):]
+        B = torch.zeros(n, n, dtype=theta.dtype).index_put((rows, cols), theta[n * n:n * n + len(pairs)])
+        E = R - B @ R                                       # residual covectors r_m − Σ_j b_mj r_j
+        val = -torch.linalg.slogdet(R)[1]
+        for e in range(len(covs)):
+            res = torch.diagonal(E @ C[e] @ E.T)
+            if e == 0: val = val + 0.5 * w[e] * res.sum(); continue
+            m = e - 1; own = R[m] @ C[e] @ R[m]
+            val = val + 0.5 * w[e] * (res.sum() - res[m] + log_om[m] + own / torch.exp(log_om[m]))
+        return val
+    return f, pairs
+
+def edge_wald(enc, covs, counts, order):
+    """|z|[j, m] for every j before m in `order`: the Wald statistic of the weight b_mj in the maximum-likelihood fit,
+    its variance from the inverse of the full observed information — the encoder's own estimation error included,
+    so that under "no edge" z is standard normal. `enc` must be the maximum-likelihood encoder (`refine_encoder`)."""
+    n = len(enc); o = list(order); C = np.einsum("ia,eab,jb->eij", enc, covs, enc)   # in the latent coordinates
+    total = np.einsum("e,eij->ij", counts, C); R = np.eye(n); B = np.zeros((n, n)); log_om = np.zeros(n)
+    for k, m in enumerate(o):                    # the profiled optimum in θ coordinates: b_m, then σ_m = 1
+        pooled = (total - counts[m + 1] * C[m + 1]) / (counts.sum() - counts[m + 1]); pre = o[:k]
+        b = np.linalg.solve(pooled[np.ix_(pre, pre)], pooled[pre, m]) if pre else np.zeros(0)
+        s = np.sqrt(pooled[m, m] - pooled[m, pre] @ b) if pre else np.sqrt(pooled[m, m])
+        R[m] = R[m] / s
+    for k, m in enumerate(o):
+        pooled = (total - counts[m + 1] * C[m + 1]) / (counts.sum() - counts[m + 1]); pre = o[:k]
+        S = R @ pooled @ R.T
+        if pre: B[m, pre] = np.linalg.solve(S[np.ix_(pre, pre)], S[pre, m])
+        log_om[m] = np.log(R[m] @ C[m + 1] @ R[m])
+    f, pairs = _full_nll(C, counts, o)
+    theta = torch.tensor(np.concatenate([R.ravel(), [B[a, b] for a, b in pairs], log_om]))
+    H = torch.func.hessian(f)(theta).numpy() * counts.sum()
+    var = np.diag(np.linalg.inv(H))[n * n:n * n + len(pairs)]
+    Z = np.zeros((n, n))
+    for (m, j), b, v in zip(pairs, theta.numpy()[n * n:n * n + len(pairs)], var): Z[j, m] = abs(b) / np.sqrt(v)
+    return Z
+
+def benjamini_hochberg(p, q: float) -> np.ndarray:
+    "Rejections (boolean) of the Benjamini–Hochberg procedure at false-discovery rate q on the p-values p."
+    p = np.asarray(p, float).ravel(); m = len(p)
+    if not 0 < q < 1: raise ValueError(f"fdr: must lie in (0, 1), got {q!r}")
+    rej = np.zeros(m, bool)
+    if m == 0: return rej
+    o = np.argsort(p, kind="stable"); ok = np.flatnonzero(p[o] <= q * np.arange(1, m + 1) / m)
+    if len(ok): rej[o[:ok[-1] + 1]] = True
+    return rej
+
+
+# %% ../../nbs/31_score_crl.ipynb #a1c0e00e
+def _lscale_mle(ys, U, n, fdr):
+    """LSCALE-I for hard interventions with Gaussian scores: order and rows from the whitened precision changes,
+    unmixing, the maximum-likelihood encoder, then Wald tests of every edge the order allows at false-discovery rate
+    `fdr`. Returns the encoder (on x), the graph, the order, |z| and the intermediate steps."""
+    covs, counts = environment_moments(ys)
+    W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W); U = U @ W
+    dP = np.linalg.inv(covs[:1]) - np.linalg.inv(covs[1:])
+    order, second, rows = causal_order_whitened(dP)
+    enc1 = np.empty((n, n)); enc1[order] = np.stack(rows); enc1 = _unit_rows(enc1, covs[0])
+    enc0 = _unit_rows(unmix_hard_moments(enc1, covs, order), covs[0])
+    enc, fit = refine_encoder(enc0, covs, counts, order); enc = _unit_rows(enc, covs[0])
+    Z = edge_wald(enc, covs, counts, order)
+    pos = np.empty(n, int); pos[order] = np.arange(n); allowed = pos[:, None] < pos[None, :]
+    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
+    steps = {"encoder_step1": enc1 @ U.T, "encoder_unmixed": enc0 @ U.T, "order_step1": order,
+             "order_statistics": second, **fit}
+    return enc @ U.T, G, order, Z, steps
+
+def graph_at_fdr(result: ScoreCRLResult, fdr: float) -> np.ndarray:
+    "The graph of an `edge_test='mle'` result at another false-discovery rate, from its |z| and order (no refit)."
+    if "nll" not in result.steps: raise ValueError("result: graph_at_fdr needs a result of edge_test='mle'")
+    n = len(result.order); pos = np.empty(n, int); pos[result.order] = np.arange(n)
+    allowed = pos[:, None] < pos[None, :]; G = np.zeros((n, n), int)
+    G[allowed] = benjamini_hochberg(2 * norm.sf(result.evidence[allowed]), fdr)
+    return G
+
 # %% ../../nbs/31_score_crl.ipynb #46157e62
 def _edges(enc, R, ys, edge_test, alpha, atol):
     n = len(enc)
@@ -267,25 +465,37 @@ def _edges(enc, R, ys, edge_test, alpha, atol):
     np.fill_diagonal(W, 0.0)
     return W
 
-def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", edge_test: str = "atol",
-             alpha: float = 1e-3, atol: float = 2e-2, dag: str = "auto", max_exact: int = 20, seed: int = 0,
-             score_kwargs: dict | None = None) -> ScoreCRLResult:
+def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", edge_test: str = "auto",
+             fdr: float = 1e-3, alpha: float = 1e-3, atol: float = 2e-2, dag: str = "auto", max_exact: int = 20,
+             seed: int = 0, score_kwargs: dict | None = None) -> ScoreCRLResult:
     """LSCALE-I: x (N, d) pooled observations, env (N,) labels 0 (observational), 1..n (one single-node intervention
     per node, targets unknown). Returns the encoder (latents up to scaling for hard interventions, up to mixing with
-    parents for soft) and the DAG over the latents (exact for hard, up to ancestors for soft)."""
+    parents for soft) and the DAG over the latents (exact for hard, up to ancestors for soft). `edge_test`: 'mle'
+    (the default for hard interventions with Gaussian scores: maximum-likelihood encoder, Wald tests at
+    false-discovery rate `fdr`), 'atol' (relative latent strengths, the default otherwise) or 'wald' (precision
+    changes at Bonferroni level `alpha`)."""
     t0 = time.perf_counter()
     check_option(intervention, "intervention", ["hard", "soft"])
-    check_option(edge_test, "edge_test", ["atol", "wald"])
+    check_option(edge_test, "edge_test", ["auto", "mle", "atol", "wald"])
+    gaussian = isinstance(scores, str) and scores == "gaussian"
+    if edge_test == "auto": edge_test = "mle" if gaussian and intervention == "hard" else "atol"
+    if edge_test == "mle" and not (gaussian and intervention == "hard"):
+        raise ValueError("edge_test='mle' fits the Gaussian hard-intervention model; it needs intervention='hard' "
+                         "and scores='gaussian' (use edge_test='atol' otherwise)")
+    if not (isinstance(fdr, (int, float)) and 0 < fdr < 1): raise ValueError(f"fdr: must lie in (0, 1), got {fdr!r}")
     x = check_array(x, "x", ndim=2)
     if len(x) == 0: raise ValueError("x: no samples (an empty array); LSCALE-I needs samples of every environment")
     xs = split_environments(x, env, min_samples=n_latents + 2)
     if len(xs) != n_latents + 1:
         raise ValueError(f"env: LSCALE-I needs 1 observational + one environment per latent = {n_latents + 1} "
                          f"environments, got {len(xs)}")
-    if edge_test == "wald" and not (isinstance(scores, str) and scores == "gaussian"):
+    if edge_test == "wald" and not gaussian:
         raise ValueError("edge_test='wald' tests Gaussian precision changes; use edge_test='atol' with learned scores")
     mean, U = reduce_dimension(x, n_latents)
     ys = [v @ U - mean @ U for v in xs]
+    if edge_test == "mle":
+        enc, G, order, Z, steps = _lscale_mle(ys, U, n_latents, fdr)
+        return ScoreCRLResult("LSCALE-I", mean, enc, G, order, Z, steps, time.perf_counter() - t0)
     d, ys, U = _balance(_score_differences(ys, scores, seed, score_kwargs), ys, U)
     R = np.einsum("mni,mnj->mij", d, d) / d.shape[1]
     enc1 = _standardize_rows(np.stack([np.linalg.eigh(Rm)[1][:, -1] for Rm in R]), ys[0])
@@ -302,6 +512,7 @@ def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     # unthresholded, for threshold sweeps
     S = latent_strengths(enc, R); np.fill_diagonal(S, 0.0); steps["strengths"] = S
     return ScoreCRLResult("LSCALE-I", mean, enc @ U.T, G, order, W, steps, time.perf_counter() - t0)
+
 
 # %% ../../nbs/31_score_crl.ipynb #6f07abcf
 def env_target_labelling(meta: dict):
