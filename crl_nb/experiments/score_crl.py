@@ -61,7 +61,9 @@ class LScaleConfig(StudyConfig):
                                      int_at_least(0))
     interventions: tuple = setting(list(_INTERVENTIONS), "which intervention types to run",
                                    subset_of(*_INTERVENTIONS))
-    atol: float = setting(0.02, "relative edge threshold of lscale_i", open_fraction)
+    atol: float = setting(0.02, "relative edge threshold of lscale_i (soft interventions)", open_fraction)
+    fdr: float = setting(0.001, "false-discovery rate of the edge tests of lscale_i (hard interventions)",
+                         open_fraction)
     scores: str = setting("gaussian", "gaussian (analytic) | dsm | ssm | classifier (learned: much slower)",
                           one_of("gaussian", "dsm", "ssm", "classifier"))
     edge_prob: float = setting(0.5, "edge probability of the random DAG", fraction)

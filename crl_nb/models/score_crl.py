@@ -349,7 +349,7 @@ def _newton(f, x, max_iter, tol):
         if dec < tol: break
     return x, it + 1, dec
 
-def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter: int = 20, tol: float = 1e-10):
+def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter: int = 10, tol: float = 1e-10):
     """Maximum-likelihood encoder of the hard-intervention model (`hard_intervention_nll`), from `enc`: a relative
     update R = (I + D) R₀ with zero diagonal (the rows' scales are not identified), L-BFGS to get close, then Newton
     steps. Returns the encoder and {nll_start, nll, newton_iterations, decrement}."""
@@ -364,7 +364,9 @@ def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter:
                             tolerance_change=1e-15, line_search_fn="strong_wolfe")
     def closure():
         opt.zero_grad(); v = f(d); v.backward(); return v
-    opt.step(closure)
+    try: opt.step(closure)
+    except RuntimeError:                              # left the positive-definite region: restart Newton from R₀
+        d = torch.zeros(n * n - n, dtype=torch.float64, requires_grad=True)
     d, its, dec = _newton(f, d.detach(), newton_iter, tol)
     out = np.empty_like(enc); out[o] = R(d).numpy()
     return out, {"nll_start": start, "nll": float(f(d)), "newton_iterations": its, "decrement": dec}
@@ -412,8 +414,9 @@ def edge_wald(enc, covs, counts, order):
     theta = torch.tensor(np.concatenate([R.ravel(), [B[a, b] for a, b in pairs], log_om]))
     H = torch.func.hessian(f)(theta).numpy() * counts.sum()
     var = np.diag(np.linalg.inv(H))[n * n:n * n + len(pairs)]
-    Z = np.zeros((n, n))
-    for (m, j), b, v in zip(pairs, theta.numpy()[n * n:n * n + len(pairs)], var): Z[j, m] = abs(b) / np.sqrt(v)
+    Z = np.zeros((n, n))          # a non-positive variance (the fit is not at a maximum) counts as no evidence
+    for (m, j), b, v in zip(pairs, theta.numpy()[n * n:n * n + len(pairs)], var):
+        Z[j, m] = abs(b) / np.sqrt(v) if v > 0 else 0.0
     return Z
 
 def benjamini_hochberg(p, q: float) -> np.ndarray:
