@@ -1021,6 +1021,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                           'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.split_environments': ( 'score_crl.html#split_environments',
                                                                                          'crl_nb/models/score_crl.py'),
+                                         'crl_nb.models.score_crl.target_matrix': ( 'score_crl.html#target_matrix',
+                                                                                    'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.umni_crl': ('score_crl.html#umni_crl', 'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.unmix_hard': ('score_crl.html#unmix_hard', 'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.unmix_hard_moments': ( 'score_crl.html#unmix_hard_moments',

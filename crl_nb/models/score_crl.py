@@ -21,11 +21,11 @@ from ..metrics import mcc
 __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'project_to_dag', 'split_environments',
            'reduce_dimension', 'fit_gaussians', 'gaussian_score_differences', 'latent_strengths', 'wald_statistics',
            'causal_order_by_rank', 'unmix_hard', 'ScoreCRLResult', 'environment_moments', 'whitening',
-           'causal_order_whitened', 'unmix_hard_moments', 'hard_intervention_nll', 'refine_encoder', 'edge_wald',
-           'benjamini_hochberg', 'graph_at_fdr', 'lscale_i', 'env_target_labelling', 'incorrect_mixing', 'evaluate_crl',
-           'integer_combinations', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions',
-           'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss',
-           'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
+           'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
+           'edge_wald', 'benjamini_hochberg', 'graph_at_fdr', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
+           'evaluate_crl', 'integer_combinations', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta',
+           'latent_precisions', 'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp',
+           'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -307,20 +307,37 @@ def unmix_hard_moments(enc, covs, order):
 
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e005
-def hard_intervention_nll(covs, counts, order):
+def target_matrix(targets, n_envs: int, n: int) -> np.ndarray:
+    """(E, n) booleans, T[e, m]: environment e intervenes on latent m. `targets`: one list of latents per environment
+    (environment 0 first, empty); None: environment m + 1 intervenes on latent m alone (LSCALE-I)."""
+    T = np.zeros((n_envs, n), bool)
+    if targets is None: T[1:] = np.eye(n_envs - 1, n, dtype=bool); return T
+    if len(targets) != n_envs:
+        raise ValueError(f"targets: expected one list per environment ({n_envs}), got {len(targets)}")
+    for e, t in enumerate(targets):
+        if any(not 0 <= int(i) < n for i in t):
+            raise ValueError(f"targets: environment {e} names a latent outside 0..{n - 1}")
+        T[e, list(map(int, t))] = True
+    if T[0].any(): raise ValueError("targets: environment 0 is observational and intervenes on nothing")
+    return T
+
+def hard_intervention_nll(covs, counts, order, targets=None):
     """The Gaussian negative log-likelihood per sample of the hard-intervention model, as a function of the encoder
-    R (torch, rows in `order`): z = R y, in every environment but m the latent z_m follows one linear mechanism
-    on the latents before it, z_m = b_m·z_<m + ε_m; in environment m it is cut from them, z_m = ε'_m. The weights
-    b_m and both noise variances are profiled out: σ²_m is the residual variance of z_m on z_<m pooled over the
-    environments ≠ m (the squared diagonal of a Cholesky factor), ω_m = Var_m(z_m)."""
+    R (torch, rows in `order`): z = R y; where latent m is not intervened it follows one linear mechanism on the
+    latents before it, z_m = b_m·z_<m + ε_m; where it is (`targets`, `target_matrix`) it is cut from them,
+    z_m = ε'_m, with one intervened variance ω_m. The weights and both variances are profiled out: σ²_m is the
+    residual variance of z_m on z_<m pooled over the environments that leave m alone (the squared diagonal of a
+    Cholesky factor), ω_m the variance of z_m pooled over those that intervene on it."""
     o = np.asarray(order); n = len(o); N = counts.sum()
-    total = np.einsum("e,eij->ij", counts, covs)
-    pooled = torch.tensor(np.stack([(total - counts[m + 1] * covs[m + 1]) / (N - counts[m + 1]) for m in o]))
-    own = torch.tensor(covs[o + 1])
-    w_pool, w_own = torch.tensor((N - counts[o + 1]) / N), torch.tensor(counts[o + 1] / N)
+    T = target_matrix(targets, len(covs), n)[:, o]                     # columns in order
+    w_obs, w_int = counts[:, None] * ~T, counts[:, None] * T
+    def pooled(w): return np.einsum("ek,eij->kij", w, covs) / np.maximum(w.sum(0), 1e-300)[:, None, None]
+    never = (w_int.sum(0) == 0)[:, None, None] * np.eye(n)           # latents no environment intervenes on
+    obs, own = torch.tensor(pooled(w_obs)), torch.tensor(pooled(w_int) + never)
+    w_pool, w_own = torch.tensor(w_obs.sum(0) / N), torch.tensor(w_int.sum(0) / N)
     k = torch.arange(n)
     def nll(R):
-        L = torch.linalg.cholesky(torch.einsum("ia,kab,jb->kij", R, pooled, R))
+        L = torch.linalg.cholesky(torch.einsum("ia,kab,jb->kij", R, obs, R))
         om = torch.einsum("ka,kab,kb->k", R, own, R)
         return -torch.linalg.slogdet(R)[1] + (w_pool * torch.log(L[k, k, k].abs()) + 0.5 * w_own * torch.log(om)).sum()
     return nll
@@ -349,12 +366,13 @@ def _newton(f, x, max_iter, tol):
         if dec < tol: break
     return x, it + 1, dec
 
-def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter: int = 10, tol: float = 1e-10):
+def refine_encoder(enc, covs, counts, order, targets=None, lbfgs_iter: int = 600, newton_iter: int = 15,
+                   tol: float = 1e-10):
     """Maximum-likelihood encoder of the hard-intervention model (`hard_intervention_nll`), from `enc`: a relative
     update R = (I + D) R₀ with zero diagonal (the rows' scales are not identified), L-BFGS to get close, then Newton
     steps. Returns the encoder and {nll_start, nll, newton_iterations, decrement}."""
     n = len(enc); o = np.asarray(order)
-    nll = hard_intervention_nll(covs, counts, order)
+    nll = hard_intervention_nll(covs, counts, order, targets)
     R0 = torch.tensor(enc[o], dtype=torch.float64); off = torch.tensor(np.flatnonzero(~np.eye(n, dtype=bool)))
     def R(d): return (torch.eye(n, dtype=torch.float64).flatten().index_add(0, off, d).reshape(n, n)) @ R0
     f = lambda d: nll(R(d))
@@ -373,45 +391,44 @@ def refine_encoder(enc, covs, counts, order, lbfgs_iter: int = 300, newton_iter:
 
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e007
-def _full_nll(covs, counts, order):
-    """The same likelihood with nothing profiled: θ = (R, the weights b_mj for j before m in `order`, log ω), the
-    noise variances σ²_m fixed to 1 (which fixes each row's scale)."""
-    n = len(order); N = counts.sum()
+def _full_nll(covs, counts, order, T):
+    """The same likelihood with nothing profiled: θ = (R, the weights b_mj for j before m in `order`, log ω of each
+    intervened latent), the noise variances σ²_m fixed to 1 (which fixes each row's scale)."""
+    n = len(order); w = torch.tensor(counts / counts.sum()); C = torch.tensor(covs)
     pairs = [(order[k], order[j]) for k in range(n) for j in range(k)]
     rows = torch.tensor([a for a, _ in pairs], dtype=torch.long)
     cols = torch.tensor([b for _, b in pairs], dtype=torch.long)
-    C = torch.tensor(covs); w = torch.tensor(counts / N); eye = torch.eye(n, dtype=torch.float64)
+    hit = [int(m) for m in np.flatnonzero(T.any(0))]; slot = {m: i for i, m in enumerate(hit)}
+    Tt = torch.tensor(T, dtype=torch.float64)
     def f(theta):
-        R = theta[:n * n].reshape(n, n); log_om = theta[n * n + len(pairs):]
-        B = torch.zeros(n, n, dtype=theta.dtype).index_put((rows, cols), theta[n * n:n * n + len(pairs)])
+        R = theta[:n * n].reshape(n, n); p = len(pairs)
+        B = torch.zeros(n, n, dtype=theta.dtype).index_put((rows, cols), theta[n * n:n * n + p])
+        log_om = torch.zeros(n, dtype=theta.dtype).index_put((torch.tensor(hit, dtype=torch.long),),
+                                                              theta[n * n + p:]) if hit else torch.zeros(n)
         E = R - B @ R                                       # residual covectors r_m − Σ_j b_mj r_j
-        val = -torch.linalg.slogdet(R)[1]
-        for e in range(len(covs)):
-            res = torch.diagonal(E @ C[e] @ E.T)
-            if e == 0: val = val + 0.5 * w[e] * res.sum(); continue
-            m = e - 1; own = R[m] @ C[e] @ R[m]
-            val = val + 0.5 * w[e] * (res.sum() - res[m] + log_om[m] + own / torch.exp(log_om[m]))
-        return val
-    return f, pairs
+        res = torch.einsum("ia,eab,ib->ei", E, C, E); own = torch.einsum("ia,eab,ib->ei", R, C, R)
+        per = (1 - Tt) * res + Tt * (log_om + own / torch.exp(log_om))
+        return -torch.linalg.slogdet(R)[1] + 0.5 * (w[:, None] * per).sum()
+    return f, pairs, hit
 
-def edge_wald(enc, covs, counts, order):
+def edge_wald(enc, covs, counts, order, targets=None):
     """|z|[j, m] for every j before m in `order`: the Wald statistic of the weight b_mj in the maximum-likelihood fit,
     its variance from the inverse of the full observed information — the encoder's own estimation error included,
     so that under "no edge" z is standard normal. `enc` must be the maximum-likelihood encoder (`refine_encoder`)."""
     n = len(enc); o = list(order); C = np.einsum("ia,eab,jb->eij", enc, covs, enc)   # in the latent coordinates
-    total = np.einsum("e,eij->ij", counts, C); R = np.eye(n); B = np.zeros((n, n)); log_om = np.zeros(n)
+    T = target_matrix(targets, len(covs), n)
+    def pooled(w): return np.einsum("e,eij->ij", w, C) / max(w.sum(), 1e-300)
+    R = np.eye(n); B = np.zeros((n, n)); log_om = np.zeros(n)
     for k, m in enumerate(o):                    # the profiled optimum in θ coordinates: b_m, then σ_m = 1
-        pooled = (total - counts[m + 1] * C[m + 1]) / (counts.sum() - counts[m + 1]); pre = o[:k]
-        b = np.linalg.solve(pooled[np.ix_(pre, pre)], pooled[pre, m]) if pre else np.zeros(0)
-        s = np.sqrt(pooled[m, m] - pooled[m, pre] @ b) if pre else np.sqrt(pooled[m, m])
-        R[m] = R[m] / s
-    for k, m in enumerate(o):
-        pooled = (total - counts[m + 1] * C[m + 1]) / (counts.sum() - counts[m + 1]); pre = o[:k]
-        S = R @ pooled @ R.T
-        if pre: B[m, pre] = np.linalg.solve(S[np.ix_(pre, pre)], S[pre, m])
-        log_om[m] = np.log(R[m] @ C[m + 1] @ R[m])
-    f, pairs = _full_nll(C, counts, o)
-    theta = torch.tensor(np.concatenate([R.ravel(), [B[a, b] for a, b in pairs], log_om]))
+        S = pooled(counts * ~T[:, m]); pre = o[:k]
+        b = np.linalg.solve(S[np.ix_(pre, pre)], S[pre, m]) if pre else np.zeros(0)
+        R[m] /= np.sqrt(S[m, m] - (S[m, pre] @ b if pre else 0.0)); B[m, pre] = b * R[m, m]
+        if T[:, m].any(): log_om[m] = np.log(pooled(counts * T[:, m])[m, m] * R[m, m] ** 2)
+    for k, m in enumerate(o):                    # weights between the rescaled latents
+        pre = o[:k]
+        if pre: B[m, pre] = B[m, pre] / np.diag(R)[pre]
+    f, pairs, hit = _full_nll(C, counts, o, T)
+    theta = torch.tensor(np.concatenate([R.ravel(), [B[a, b] for a, b in pairs], log_om[hit]]))
     H = torch.func.hessian(f)(theta).numpy() * counts.sum()
     var = np.diag(np.linalg.inv(H))[n * n:n * n + len(pairs)]
     Z = np.zeros((n, n))          # a non-positive variance (the fit is not at a maximum) counts as no evidence
