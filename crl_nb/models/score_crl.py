@@ -23,9 +23,9 @@ __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'p
            'causal_order_by_rank', 'unmix_hard', 'ScoreCRLResult', 'environment_moments', 'whitening',
            'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
            'edge_wald', 'benjamini_hochberg', 'graph_at_fdr', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
-           'evaluate_crl', 'integer_combinations', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta',
-           'latent_precisions', 'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp',
-           'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
+           'evaluate_crl', 'integer_combinations', 'estimate_targets', 'umni_crl', 'unmix_multi', 'ci_graph',
+           'mixing_from_meta', 'latent_precisions', 'pairs_from_meta', 'latent_score_differences',
+           'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -608,14 +608,53 @@ def _umni_search(Rx, C, chunk):
         rows.append(np.linalg.eigh(np.einsum("a,abij,b->ij", best[1], Rx, best[1]))[1][:, -1])
     return np.stack(rows), np.stack(ws), ratios
 
+# %% ../../nbs/31_score_crl.ipynb #a1c0e011
+def estimate_targets(enc, covs, counts, order) -> list:
+    """The latents each environment intervenes on, from the residual variance of z_m on the latents before it (in
+    `order`): unchanged where m's mechanism is, and — because a latent's intervened mechanism is the same wherever it
+    is intervened — one common ratio L_m to environment 0 where it is hard-intervened. Environment e intervenes on m
+    when |log ratio| exceeds half of max_e |log ratio|; every latent is intervened somewhere (full-rank signature)."""
+    C = np.einsum("ia,eab,jb->eij", enc, covs, enc); n = len(enc)
+    def resvar(S, m, pre):
+        return S[m, m] - (S[m, pre] @ np.linalg.solve(S[np.ix_(pre, pre)], S[pre, m]) if pre else 0.0)
+    L = np.zeros((len(covs) - 1, n))
+    for k, m in enumerate(order):
+        pre = list(order[:k]); v0 = resvar(C[0], m, pre)
+        L[:, m] = [abs(np.log(resvar(C[e], m, pre) / v0)) for e in range(1, len(covs))]
+    T = L > 0.5 * L.max(0, keepdims=True)
+    return [[]] + [np.flatnonzero(t).tolist() for t in T]
+
+def _umni_mle(enc, ys, order, fdr, rounds: int = 2):
+    """Targets and the maximum-likelihood encoder, alternately (`rounds` times), then the targets once more and the
+    Wald tests of every edge the order allows at false-discovery rate `fdr`."""
+    covs, counts = environment_moments(ys); n = len(enc)
+    for _ in range(rounds):
+        targets = estimate_targets(enc, covs, counts, order)
+        enc, fit = refine_encoder(enc, covs, counts, order, targets); enc = _unit_rows(enc, covs[0])
+    targets = estimate_targets(enc, covs, counts, order)
+    Z = edge_wald(enc, covs, counts, order, targets)
+    pos = np.empty(n, int); pos[order] = np.arange(n); allowed = pos[:, None] < pos[None, :]
+    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
+    return enc, G, Z, {**fit, "targets": targets}
+
 # %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
-             alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
+             edge_test: str = "auto", fdr: float = 1e-3, alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
              score_kwargs: dict | None = None) -> ScoreCRLResult:
     """UMNI-CRL: x (N, d), env (N,) labels 0 (observational), 1..n (unknown multi-node interventions with a full-rank
-    signature). Integer combinations of environments in {-max_weight..max_weight} are searched stage by stage."""
+    signature). Integer combinations of environments in {-max_weight..max_weight} are searched stage by stage.
+    `edge_test`: 'mle' (the default for hard interventions with Gaussian scores: targets estimated, the
+    maximum-likelihood encoder, Wald tests at false-discovery rate `fdr`, as for `lscale_i`) or 'ci'
+    (partial-correlation tests at Bonferroni level `alpha`, the default otherwise)."""
     t0 = time.perf_counter()
     check_option(intervention, "intervention", ["hard", "soft"])
+    check_option(edge_test, "edge_test", ["auto", "mle", "ci"])
+    gaussian = isinstance(scores, str) and scores == "gaussian"
+    if edge_test == "auto": edge_test = "mle" if gaussian and intervention == "hard" else "ci"
+    if edge_test == "mle" and not (gaussian and intervention == "hard"):
+        raise ValueError("edge_test='mle' fits the Gaussian hard-intervention model; it needs intervention='hard' "
+                         "and scores='gaussian' (use edge_test='ci' otherwise)")
+    if not (isinstance(fdr, (int, float)) and 0 < fdr < 1): raise ValueError(f"fdr: must lie in (0, 1), got {fdr!r}")
     x = check_array(x, "x", ndim=2); xs = split_environments(x, env, min_samples=n_latents + 2)
     M = len(xs) - 1; n = n_latents
     if M != n:
@@ -630,7 +669,9 @@ def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     steps = {"encoder_step1": enc @ U.T, "combinations": ws, "rank_ratios": ratios}
     if intervention == "hard":
         enc = _standardize_rows(unmix_multi(enc, ys), ys[0])
-    G, Z = ci_graph(ys[0] @ enc.T, order, alpha)
+    if edge_test == "mle":
+        enc, G, Z, fit = _umni_mle(enc, ys, order, fdr); steps.update(fit)
+    else: G, Z = ci_graph(ys[0] @ enc.T, order, alpha)
     return ScoreCRLResult("UMNI-CRL", mean, enc @ U.T, G, order, Z, steps, time.perf_counter() - t0)
 
 def unmix_multi(enc, ys):
