@@ -306,7 +306,7 @@ def unmix_hard_moments(enc, covs, order):
     return enc
 
 
-# %% ../../nbs/31_score_crl.ipynb #a1c0e005
+# %% ../../nbs/31_score_crl.ipynb #a1c0e012
 def target_matrix(targets, n_envs: int, n: int) -> np.ndarray:
     """(E, n) booleans, T[e, m]: environment e intervenes on latent m. `targets`: one list of latents per environment
     (environment 0 first, empty); None: environment m + 1 intervenes on latent m alone (LSCALE-I)."""
@@ -321,6 +321,7 @@ def target_matrix(targets, n_envs: int, n: int) -> np.ndarray:
     if T[0].any(): raise ValueError("targets: environment 0 is observational and intervenes on nothing")
     return T
 
+# %% ../../nbs/31_score_crl.ipynb #a1c0e005
 def hard_intervention_nll(covs, counts, order, targets=None):
     """The Gaussian negative log-likelihood per sample of the hard-intervention model, as a function of the encoder
     R (torch, rows in `order`): z = R y; where latent m is not intervened it follows one linear mechanism on the
