@@ -57,9 +57,13 @@ def shared_data(dist: md.Distribution) -> set[Path]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    import fcntl, tempfile
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "-w", str(out), str(ROOT)], check=True, cwd=out)
+    # xdist workers each build the wheel in the checkout's build/ folder: one at a time, or they race on it
+    with open(Path(tempfile.gettempdir()) / "crl_nb-wheel-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                        "--disable-pip-version-check", "-w", str(out), str(ROOT)], check=True, cwd=out)
     (whl,) = out.glob("crl_nb-*.whl")
     return whl
 
