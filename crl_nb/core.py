@@ -22,9 +22,10 @@ if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graph
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'PROGRESS_FILE_ENV', 'check_option', 'check_array', 'check_same_length', 'check_int',
-           'check_number', 'get_device', 'single_thread', 'project_root', 'content_key', 'seed_everything', 'as_rng',
-           'optional_import', 'atomic_write', 'write_text', 'write_json', 'CheckpointError', 'save_checkpoint',
-           'load_checkpoint', 'save_configured', 'load_configured', 'ProgressLog', 'progress_enabled', 'progress']
+           'check_number', 'get_device', 'single_thread', 'project_root', 'content_key', 'denormals_flushed',
+           'flush_denormals', 'seed_everything', 'as_rng', 'optional_import', 'atomic_write', 'write_text',
+           'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured', 'load_configured',
+           'ProgressLog', 'progress_enabled', 'progress']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def _is_tensor(x) -> bool:
@@ -135,6 +136,22 @@ def content_key(*arrays) -> str:
         a = np.ascontiguousarray(a.detach().cpu().numpy() if _is_tensor(a) else a)
         h.update(str((a.shape, a.dtype.str)).encode()); h.update(a.tobytes())
     return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #fd0e0002
+def denormals_flushed() -> bool:
+    "Whether this thread currently flushes subnormal floats to zero (probed with one float32 product)."
+    import torch
+    return bool((torch.full((1,), 1e-40) * 2.0)[0] == 0)
+
+@contextlib.contextmanager
+def flush_denormals(enabled: bool = True):
+    """Run the block with subnormal floats flushed to zero on the CPU when `enabled` (the previous mode is restored
+    afterwards); a no-op when `enabled` is false or the CPU cannot flush."""
+    import torch
+    before = denormals_flushed()
+    if enabled: torch.set_flush_denormal(True)
+    try: yield
+    finally: torch.set_flush_denormal(before)
 
 # %% ../nbs/00_core.ipynb #759e5684
 def seed_everything(seed: int, deterministic: bool = False) -> np.random.Generator:

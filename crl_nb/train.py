@@ -16,8 +16,8 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset, default_collate
 
-from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, get_device,
-                         load_checkpoint, progress, save_checkpoint)
+from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, flush_denormals,
+                         get_device, load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
 __all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'Trainer']
@@ -209,16 +209,20 @@ class _TrainerLoop:
         bar = progress(range(self.step + 1, target + 1), total=target, initial=self.step,
                        desc=f"train {type(self.model).__name__}")
         try:
-            for s in bar:
-                self.train_step(s)
-                self.step = s
-                if self.ckpt_every is not None and s % self.ckpt_every == 0: self.save()
-                if s % self.log_every == 0 or s == target:
-                    recent = self.history["loss"][-self.log_every:]
-                    bar.set_postfix(loss=f"{sum(recent) / len(recent):.4g}", refresh=False)
+            with flush_denormals(self.flush_denormals): self._loop(bar, target)
         finally: bar.close()
         if self.ckpt_dir is not None and self._saved_step != self.step: self.save()
         return self.history
+
+    def _loop(self, bar, target: int) -> None:
+        "The steps of `fit`, with checkpoints and the progress bar's running loss."
+        for s in bar:
+            self.train_step(s)
+            self.step = s
+            if self.ckpt_every is not None and s % self.ckpt_every == 0: self.save()
+            if s % self.log_every == 0 or s == target:
+                recent = self.history["loss"][-self.log_every:]
+                bar.set_postfix(loss=f"{sum(recent) / len(recent):.4g}", refresh=False)
 
 # %% ../nbs/12_train.ipynb #99f51610
 class _TrainerCheckpoints:
@@ -292,6 +296,7 @@ class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
                  weight_decay: float = 0.0, betas: tuple[float, float] = (0.9, 0.999), grad_clip: float | None = 1.0,
                  ema_decay: float | None = 0.9999, max_steps: int = 1000, ckpt_dir=None, ckpt_every: int | None = None,
                  seed: int = 0, device=None, bf16: bool | None = None, log_every: int = 50,
+                 flush_denormals: bool | None = None,
                  lr_schedule: str = "constant", warmup_steps: int = 0, min_lr_ratio: float = 0.0):
         if not isinstance(model, nn.Module):
             raise ValueError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
@@ -331,6 +336,10 @@ class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
             raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; "
                              "pass bf16=None or False")
         self.bf16 = bf16
+        if flush_denormals is None: flush_denormals = self.device.type == "cpu"
+        elif not isinstance(flush_denormals, bool):
+            raise ValueError(f"flush_denormals: expected True, False or None, got {flush_denormals!r}")
+        self.flush_denormals = flush_denormals
 
         self.model, self.loss_fn = model.to(self.device), loss_fn
         self.params = [p for p in self.model.parameters() if p.requires_grad]

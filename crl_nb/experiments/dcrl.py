@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import (StudyConfig, flag, int_at_least, non_negative, positive, setting,
-                                       subset_of)
+from .config import (StudyConfig, flag, int_at_least, non_negative, one_of, positive,
+                                       setting, subset_of)
 
 # %% auto #0
 __all__ = ['MODELS', 'latent_counts', 'n_list', 'timesteps', 'DCRLStudyConfig']
@@ -54,6 +54,8 @@ class DCRLStudyConfig(StudyConfig):
                            "one of trajectory_ts")
     edge_threshold: float = setting(0.4, "scale-free edge strength above which an edge is kept", non_negative)
     check_determinism: bool = setting(True, "train the first model again and compare its scores", flag)
+    hard_hypotheses: str = setting("chosen", "hypotheses evaluated in the hard phase: each pair's most probable "
+                                   "('chosen') or all, with straight-through weights ('all')", one_of("chosen", "all"))
 
     DATASETS = ("linear_gaussian",)
     PROFILES = {"smoke": dict(n_values=[3], n_pairs=3000, steps=300, dci_samples=300, trajectory_n=[3]),

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from ..data.registry import SPLITS
 from ..core import (check_array, check_int, check_number, check_option, check_same_length, get_device, progress,
                          single_thread)
+from ..core import flush_denormals as _flush_denormals
 from ..graphs import edge_precision_recall, shd
 from ..metrics import dci, mcc
 from .score_crl import project_to_dag
@@ -94,6 +95,12 @@ class AffineSolutions(nn.Module):
     def forward(self, eps):
         a, b = self.shift_log_scale(eps)
         return a + torch.exp(b) * eps, b
+    def components(self, eps_rows):
+        """Each solution function on its own noise vector: `eps_rows` (B, n, n) with row i the ε that s_i sees ->
+        z_i = s_i(ε^(i)) and b_i(ε^(i)), (B, n) each. `forward(ε)` is the case of n equal rows."""
+        out = self.cond(eps_rows * self.mask)
+        b = out[..., 1].clamp(-5, 5)
+        return out[..., 0] + torch.exp(b) * eps_rows.diagonal(dim1=-2, dim2=-1), b
     def inverse_component(self, z_i, eps, i: int):
         "ε_i with s_i(ε_i; ε_\\i) = z_i (ε's other components give the context)."
         a, b = self.shift_log_scale(eps)
@@ -107,7 +114,10 @@ class Schedule:
     [pretrain, solutions): pairs with projection and the intervention encoder, intervened noises ~ N(0, 1)
       ("uniform" solution functions z = ε — dVAE's prior); β ramps to `beta` over `ramp`;
     [solutions, hard): the interventional prior through the solution functions (ILCM, DCRL);
-    [hard, 1]: straight-through argmax intervention encoder."""
+    [hard, 1]: the argmax intervention encoder. `hard_hypotheses="chosen"` evaluates only each pair's most
+      probable hypothesis, with weight 1, as the authors' deterministic intervention encoder does (the intervention
+      encoder then learns from its KL and entropy terms alone); `"all"` keeps every hypothesis with the
+      straight-through one-hot weights."""
     pretrain: float = 0.1
     solutions: float = 0.35
     hard: float = 0.7
@@ -116,7 +126,9 @@ class Schedule:
     beta: float = 1.0
     z_reg: float = 0.01
     entropy_weight: float = 1000.0
+    hard_hypotheses: str = "chosen"
     def __post_init__(self):
+        check_option(self.hard_hypotheses, "Schedule.hard_hypotheses", ["chosen", "all"])
         for k in ["pretrain", "solutions", "hard", "ramp"]:
             v = getattr(self, k)
             if not (isinstance(v, (int, float)) and 0 <= v <= 1):
@@ -135,7 +147,8 @@ class Schedule:
         r = min(1.0, (f - self.pretrain) / self.ramp) if self.ramp > 0 else 1.0
         return dict(phase="pairs" if f < self.solutions else ("full" if f < self.hard else "hard"),
                     beta=self.beta_pretrain + r * (self.beta - self.beta_pretrain), z_reg=(1 - r) * self.z_reg,
-                    solutions=f >= self.solutions, hard=f >= self.hard, entropy_weight=self.entropy_weight)
+                    solutions=f >= self.solutions, hard=f >= self.hard, entropy_weight=self.entropy_weight,
+                    hard_hypotheses=self.hard_hypotheses)
     def boundaries(self, total: int) -> dict:
         return {"pairs": int(self.pretrain * total), "full": int(self.solutions * total),
                 "hard": int(self.hard * total)}
@@ -179,19 +192,29 @@ class _ILCMPosterior:
         et = eps_t[1:]                                                                 # hypotheses {i}, (n, B, n)
         idx = torch.arange(n, device=eps.device)
         if solutions and self.solutions is not None:
-            z_t, b = self.solutions(et.reshape(n * B, n))
-            z_t, b = z_t.reshape(n, B, n)[idx, :, idx], b.reshape(n, B, n)[idx, :, idx]   # component i under {i}
-            lp_int = _normal_logpdf(z_t) + b                                     # z̃_i ~ N(0, 1), change of variables
+            z_t, b = self.solutions.components(et.transpose(0, 1))    # s_i on ε̃ of hypothesis {i} only: (B, n)
+            lp_int = (_normal_logpdf(z_t) + b).T                      # z̃_i ~ N(0, 1), change of variables
         else:
             # uniform solution functions: ε̃_i ~ N(0, 1)
             lp_int = _normal_logpdf(et[idx, :, idx])
         return torch.cat([lp[:1], lp[1:] + lp_int], 0)
 
+    def _log_prior_chosen(self, eps, eps_t, hyp, solutions: bool):
+        "log p(ε, ε̃ | I) (B,) of one hypothesis per pair: `hyp` (B,) in 0..n (0: none, i + 1: {i}), ε, ε̃ (B, n)."
+        rows, i = torch.arange(len(hyp), device=eps.device), (hyp - 1).clamp_min(0)
+        if solutions and self.solutions is not None:
+            z_t, b = self.solutions(eps_t)
+            lp_int = _normal_logpdf(z_t[rows, i]) + b[rows, i]
+        else:
+            lp_int = _normal_logpdf(eps_t[rows, i])
+        return _normal_logpdf(eps).sum(-1) + torch.where(hyp > 0, lp_int, torch.zeros_like(lp_int))
+
 # %% ../../nbs/32_ilcm.ipynb #501f8c72
 class _ILCMLoss:
     "The training objective of `ILCM` (a mixin)."
     def loss(self, x, x_t, weights: dict, generator=None) -> tuple[torch.Tensor, dict]:
-        "Negative ELBO of a batch of pairs (or of single observations in pretraining / for β-VAE) and its parts."
+        """Negative ELBO of a batch of pairs (or of single observations in pretraining / for β-VAE) and its parts, as
+        detached tensors (no host synchronisation inside a step)."""
         x, x_t = self.standardize(x), self.standardize(x_t)
         beta = weights["beta"]
         if self.prior == "beta_vae" or weights["phase"] == "pretrain":
@@ -201,7 +224,7 @@ class _ILCMLoss:
             kl = (0.5 * (mu ** 2 + (2 * ls).exp() - 1) - ls).sum(-1)
             rec = self.log_likelihood(xs, eps, aux)
             loss = (-rec + beta * kl + weights["z_reg"] * (mu ** 2).sum(-1)).mean()
-            return loss, {"loss": loss.item(), "recon": -rec.mean().item(), "kl": kl.mean().item()}
+            return loss, {"loss": loss.detach(), "recon": -rec.mean().detach(), "kl": kl.mean().detach()}
         B = len(x)
         aux = self._aux(torch.cat([x, x_t]), generator)
         tt = self._encoder_t(aux)
@@ -209,22 +232,28 @@ class _ILCMLoss:
         mu_t, ls_t = self.encoder(x_t, None if tt is None else tt[B:])
         q = self.intervention_posterior(mu, mu_t, hard=weights["hard"])                # (B, n+1)
         eps, eps_t, log_q = self._project(mu, ls, mu_t, ls_t, generator)
-        H = self.n + 1
+        if weights["hard"] and weights.get("hard_hypotheses", "all") == "chosen":
+            hyp = q.detach().argmax(-1); rows = torch.arange(B, device=x.device)     # one hypothesis per pair
+            eps, eps_t, log_q = eps[hyp, rows], eps_t[hyp, rows], log_q[hyp, rows]
+            log_p = self._log_prior_chosen(eps, eps_t, hyp, weights["solutions"])[None]
+            eps, eps_t, log_q, qT = eps[None], eps_t[None], log_q[None], torch.ones(1, B, device=x.device)
+        else:
+            log_p, qT = self._log_prior(eps, eps_t, weights["solutions"]), q.T
+        H = len(eps)                                                                    # n + 1, or 1 if chosen
         rec = self.log_likelihood(torch.cat([x, x_t]).expand(H, 2 * B, self.dim), torch.cat([eps, eps_t], 1), aux)
         rec = rec[:, :B] + rec[:, B:]                                                   # (H, B)
-        kl = log_q - self._log_prior(eps, eps_t, weights["solutions"])                  # (H, B)
+        kl = log_q - log_p                                                              # (H, B)
         elbo_h = rec - beta * kl
-        qT = q.T
         log_qI = torch.log(q.clamp_min(1e-12))
-        kl_I = (q * (log_qI + math.log(H))).sum(-1)                                     # KL(q(I) || uniform)
+        kl_I = (q * (log_qI + math.log(self.n + 1))).sum(-1)                                    # KL(q(I) || uniform)
         qbar = q.mean(0)
         batch_entropy = -(qbar * torch.log(qbar.clamp_min(1e-12))).sum()
         loss = (-(qT * elbo_h).sum(0) + beta * kl_I
                 + weights["z_reg"] * ((mu ** 2).sum(-1) + (mu_t ** 2).sum(-1))).mean() \
                - weights["entropy_weight"] * batch_entropy
-        return loss, {"loss": loss.item(), "recon": -(qT * rec).sum(0).mean().item(),
-                      "kl": (qT * kl).sum(0).mean().item(),
-                      "kl_I": kl_I.mean().item(), "batch_entropy": batch_entropy.item()}
+        parts = {"loss": loss, "recon": -(qT * rec).sum(0).mean(), "kl": (qT * kl).sum(0).mean(),
+                 "kl_I": kl_I.mean(), "batch_entropy": batch_entropy}
+        return loss, {k: v.detach() for k, v in parts.items()}
 
 # %% ../../nbs/32_ilcm.ipynb #e0eb06a1
 class _ILCMInference:
@@ -302,17 +331,28 @@ def check_features(x, name, dim, device):
     return torch.as_tensor(x, dtype=torch.float32, device=device)
 
 # %% ../../nbs/32_ilcm.ipynb #abc7c9c8
+def _check_finite(finite: list, first: int, schedule: Schedule, steps: int) -> None:
+    "Raise if any step since `first` had a non-finite loss (`finite`: one boolean tensor per step)."
+    ok = torch.stack(finite)
+    if not bool(ok.all()):
+        bad = first + int((~ok).nonzero()[0, 0])
+        raise FloatingPointError(f"train_pairs: the loss stopped being finite at step {bad} "
+                                 f"(phase {schedule.at(bad, steps)['phase']})")
+    finite.clear()
+
 def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 256, lr: float = 1e-3,
                 schedule: Schedule | None = None, seed: int = 0, grad_clip: float = 10.0, device=None,
-                log_every: int = 100, desc: str | None = None) -> dict:
+                log_every: int = 100, desc: str | None = None, flush_denormals: bool | None = None) -> dict:
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
-    (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`.
-    Returns the history: step, phase and the loss parts every `log_every` steps, plus seconds."""
+    (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
+    floats are flushed to zero on the CPU unless `flush_denormals=False`. Returns the history: step, phase and the
+    loss parts every `log_every` steps, plus seconds."""
     steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
                                     check_int(log_every, "log_every"))
     lr = check_number(lr, "lr", low_open=True)
     schedule = schedule or Schedule()
     device = get_device(device)
+    flush = check_option(flush_denormals, "flush_denormals", [None, True, False])
     x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
     check_same_length(x=x, x_tilde=x_tilde)
     if batch_size > len(x):
@@ -323,8 +363,8 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     bounds = sorted(set(schedule.boundaries(steps).values()) | {0, steps})
     history = {"step": [], "phase": [], "loss": [], "recon": [], "kl": [], "batch_entropy": []}
     t0 = time.perf_counter()
-    with single_thread(device):
-        opt, seg_end, perm, pos = None, 0, None, len(x)
+    with single_thread(device), _flush_denormals(device.type == "cpu" if flush is None else flush):
+        opt, seg_end, perm, pos, finite, first = None, 0, None, len(x), [], 0
         for step in progress(range(steps), desc=desc or f"{type(model).__name__}[{model.prior}]"):
             if step >= seg_end:                       # new phase: fresh Adam state and cosine cycle
                 seg_start = step; seg_end = min(b for b in bounds if b > step)
@@ -335,13 +375,14 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
             idx = perm[pos:pos + batch_size]; pos += batch_size
             w = schedule.at(step, steps)
             loss, parts = model.loss(x[idx], x_tilde[idx], w, generator=g)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"train_pairs: loss is {loss.item()} at step {step} (phase {w['phase']})")
+            finite.append(torch.isfinite(parts["loss"]))  # checked when logging: no host sync per step
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), grad_clip); opt.step()
             if step % log_every == 0 or step == steps - 1:
+                _check_finite(finite, first, schedule, steps); first = step + 1
                 history["step"].append(step); history["phase"].append(w["phase"])
-                for k in ["loss", "recon", "kl", "batch_entropy"]: history[k].append(parts.get(k, float("nan")))
+                for k in ["loss", "recon", "kl", "batch_entropy"]:
+                    history[k].append(float(parts[k]) if k in parts else float("nan"))
     history["seconds"] = time.perf_counter() - t0
     model.eval()
     return history
