@@ -271,15 +271,18 @@ def whitening(cov0):
     if w[0] <= 1e-12 * w[-1]: raise ValueError("x: environment 0's covariance is singular in the latent subspace")
     return (V / np.sqrt(w)) @ V.T
 
-def causal_order_whitened(dP):
+def causal_order_whitened(dP, enc=None):
     """Roots first, on the precision changes dP[m] = P_0 − P_m in coordinates where environment 0 is white (there the
     estimation noise of every entry has about the same size, 1/√N, whatever the latents' scales). Sequentially, the
     environment whose dP[m], with the span of the rows found so far projected out, has the smallest second
     eigenvalue in absolute value (closest to rank 1) comes next; its leading eigenvector is its encoder row (up to
-    the rows already found). Returns the order, those second eigenvalues and the rows, in order."""
+    the rows already found). `enc` (n, n), rows in the same coordinates: project out the given rows of the latents
+    placed so far instead of the eigenvectors (re-ordering with a better encoder). Returns the order, those second
+    eigenvalues and the eigenvector rows, in order."""
     M, n, _ = dP.shape; rows, order, stats = [], [], []
     for _ in range(M):
-        Q = _complement_basis(rows, n) if rows else np.eye(n)
+        placed = rows if enc is None else [enc[m] for m in order]
+        Q = _complement_basis(placed, n) if placed else np.eye(n)
         best = None
         for m in range(M):
             if m in order: continue
@@ -371,22 +374,26 @@ def refine_encoder(enc, covs, counts, order, targets=None, lbfgs_iter: int = 600
                    tol: float = 1e-10):
     """Maximum-likelihood encoder of the hard-intervention model (`hard_intervention_nll`), from `enc`: a relative
     update R = (I + D) R₀ with zero diagonal (the rows' scales are not identified), L-BFGS to get close, then Newton
-    steps. Returns the encoder and {nll_start, nll, newton_iterations, decrement}."""
+    steps. L-BFGS runs in coordinates where the curvature at the start is the identity (its Hessian's eigenvalues
+    in absolute value, floored at 1e-4 of the largest): the latents of a dense graph are strongly correlated, and
+    without it L-BFGS ends far from the optimum. Returns the encoder and {nll_start, nll, newton_iterations,
+    decrement}."""
     n = len(enc); o = np.asarray(order)
     nll = hard_intervention_nll(covs, counts, order, targets)
     R0 = torch.tensor(enc[o], dtype=torch.float64); off = torch.tensor(np.flatnonzero(~np.eye(n, dtype=bool)))
     def R(d): return (torch.eye(n, dtype=torch.float64).flatten().index_add(0, off, d).reshape(n, n)) @ R0
     f = lambda d: nll(R(d))
-    start = float(f(torch.zeros(n * n - n, dtype=torch.float64)))
-    d = torch.zeros(n * n - n, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([d], lr=1, max_iter=lbfgs_iter, history_size=50, tolerance_grad=1e-12,
+    zero = torch.zeros(n * n - n, dtype=torch.float64); start = float(f(zero))
+    lam, V = torch.linalg.eigh(torch.func.hessian(f)(zero))
+    P = V / lam.abs().clamp_min(1e-4 * float(lam.abs().max()) + 1e-300).sqrt()      # D = P u
+    u = torch.zeros_like(zero, requires_grad=True)
+    opt = torch.optim.LBFGS([u], lr=1, max_iter=lbfgs_iter, history_size=50, tolerance_grad=1e-12,
                             tolerance_change=1e-15, line_search_fn="strong_wolfe")
     def closure():
-        opt.zero_grad(); v = f(d); v.backward(); return v
-    try: opt.step(closure)
-    except RuntimeError:                              # left the positive-definite region: restart Newton from R₀
-        d = torch.zeros(n * n - n, dtype=torch.float64, requires_grad=True)
-    d, its, dec = _newton(f, d.detach(), newton_iter, tol)
+        opt.zero_grad(); v = f(P @ u); v.backward(); return v
+    try: opt.step(closure); d = (P @ u).detach()
+    except RuntimeError: d = zero                     # left the positive-definite region: Newton from R₀
+    d, its, dec = _newton(f, d, newton_iter, tol)
     out = np.empty_like(enc); out[o] = R(d).numpy()
     return out, {"nll_start": start, "nll": float(f(d)), "newton_iterations": its, "decrement": dec}
 
@@ -449,22 +456,32 @@ def benjamini_hochberg(p, q: float) -> np.ndarray:
 
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e00e
-def _lscale_mle(ys, U, n, fdr):
+def _lscale_mle(ys, U, n, fdr, max_passes: int = 4):
     """LSCALE-I for hard interventions with Gaussian scores: order and rows from the whitened precision changes,
-    unmixing, the maximum-likelihood encoder, then Wald tests of every edge the order allows at false-discovery rate
-    `fdr`. Returns the encoder (on x), the graph, the order, |z| and the intermediate steps."""
+    unmixing and the maximum-likelihood encoder; then, up to `max_passes` times in all, the order again with the
+    fitted rows projected out and a new fit, until the order repeats; the fit of lowest likelihood loss is kept and
+    every edge its order allows is tested by its Wald statistic at false-discovery rate `fdr`. Returns the encoder
+    (on x), the graph, the order, |z| and the intermediate steps."""
     covs, counts = environment_moments(ys)
     W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W); U = U @ W
     dP = np.linalg.inv(covs[:1]) - np.linalg.inv(covs[1:])
     order, second, rows = causal_order_whitened(dP)
     enc1 = np.empty((n, n)); enc1[order] = np.stack(rows); enc1 = _unit_rows(enc1, covs[0])
-    enc0 = _unit_rows(unmix_hard_moments(enc1, covs, order), covs[0])
-    enc, fit = refine_encoder(enc0, covs, counts, order); enc = _unit_rows(enc, covs[0])
+    enc, passes = enc1, []
+    for _ in range(max_passes):
+        enc0 = _unit_rows(unmix_hard_moments(enc, covs, order), covs[0])
+        enc, fit = refine_encoder(enc0, covs, counts, order); enc = _unit_rows(enc, covs[0])
+        passes.append((fit["nll"], order, enc, enc0, fit))
+        order = causal_order_whitened(dP, enc)[0]
+        if order == passes[-1][1]: break
+    best = min(range(len(passes)), key=lambda i: passes[i][0])
+    _, order, enc, enc0, fit = passes[best]
     Z = edge_wald(enc, covs, counts, order)
     pos = np.empty(n, int); pos[order] = np.arange(n); allowed = pos[:, None] < pos[None, :]
     G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
-    steps = {"encoder_step1": enc1 @ U.T, "encoder_unmixed": enc0 @ U.T, "order_step1": order,
-             "order_statistics": second, **fit}
+    steps = {"encoder_step1": enc1 @ U.T, "encoder_unmixed": enc0 @ U.T, "order_step1": passes[0][1],
+             "order_statistics": second, "orders": [p[1] for p in passes], "nll_passes": [p[0] for p in passes],
+             "chosen_pass": best, **fit}
     return enc @ U.T, G, order, Z, steps
 
 def graph_at_fdr(result: ScoreCRLResult, fdr: float) -> np.ndarray:
