@@ -62,7 +62,7 @@ class LScaleConfig(StudyConfig):
     interventions: tuple = setting(list(_INTERVENTIONS), "which intervention types to run",
                                    subset_of(*_INTERVENTIONS))
     atol: float = setting(0.02, "relative edge threshold of lscale_i (soft interventions)", open_fraction)
-    fdr: float = setting(0.001, "false-discovery rate of the edge tests of lscale_i (hard interventions)",
+    fdr: float = setting(1e-4, "false-discovery rate of the edge tests of lscale_i (hard interventions)",
                          open_fraction)
     scores: str = setting("gaussian", "gaussian (analytic) | dsm | ssm | classifier (learned: much slower)",
                           one_of("gaussian", "dsm", "ssm", "classifier"))
@@ -123,7 +123,7 @@ class UMNIConfig(StudyConfig):
     max_weight: int = setting(2, "integer weights searched: {-max_weight, ..., max_weight}", search_range)
     alpha: float = setting(0.001, "level of the partial-correlation edge tests (Bonferroni; soft interventions)",
                            open_fraction)
-    fdr: float = setting(0.001, "false-discovery rate of the Wald edge tests (hard interventions; as LSCALE-I's)",
+    fdr: float = setting(1e-4, "false-discovery rate of the Wald edge tests (hard interventions; as LSCALE-I's)",
                          open_fraction)
 
     DATASETS = ("linear_gaussian_multi_node",)

@@ -504,7 +504,7 @@ def _edges(enc, R, ys, edge_test, alpha, atol):
     return W
 
 def lscale_i(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", edge_test: str = "auto",
-             fdr: float = 1e-3, alpha: float = 1e-3, atol: float = 2e-2, dag: str = "auto", max_exact: int = 20,
+             fdr: float = 1e-4, alpha: float = 1e-3, atol: float = 2e-2, dag: str = "auto", max_exact: int = 20,
              seed: int = 0, score_kwargs: dict | None = None) -> ScoreCRLResult:
     """LSCALE-I: x (N, d) pooled observations, env (N,) labels 0 (observational), 1..n (one single-node intervention
     per node, targets unknown). Returns the encoder (latents up to scaling for hard interventions, up to mixing with
@@ -657,7 +657,7 @@ def _umni_mle(enc, ys, order, fdr, rounds: int = 2):
 
 # %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
-             edge_test: str = "auto", fdr: float = 1e-3, alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
+             edge_test: str = "auto", fdr: float = 1e-4, alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
              score_kwargs: dict | None = None) -> ScoreCRLResult:
     """UMNI-CRL: x (N, d), env (N,) labels 0 (observational), 1..n (unknown multi-node interventions with a full-rank
     signature). Integer combinations of environments in {-max_weight..max_weight} are searched stage by stage.
