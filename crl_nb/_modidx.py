@@ -956,6 +956,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                          'crl_nb.models.score_crl._lscale_mle': ( 'score_crl.html#_lscale_mle',
                                                                                   'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl._newton': ('score_crl.html#_newton', 'crl_nb/models/score_crl.py'),
+                                         'crl_nb.models.score_crl._nll_hessian': ( 'score_crl.html#_nll_hessian',
+                                                                                   'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl._one_thread_on_cpu': ( 'score_crl.html#_one_thread_on_cpu',
                                                                                          'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl._pos_float': ('score_crl.html#_pos_float', 'crl_nb/models/score_crl.py'),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from scipy.optimize import minimize
 from scipy.stats import norm
 
 from ..core import check_array, check_option
@@ -327,76 +328,112 @@ def target_matrix(targets, n_envs: int, n: int) -> np.ndarray:
 # %% ../../nbs/31_score_crl.ipynb #a1c0e005
 def hard_intervention_nll(covs, counts, order, targets=None):
     """The Gaussian negative log-likelihood per sample of the hard-intervention model, as a function of the encoder
-    R (torch, rows in `order`): z = R y; where latent m is not intervened it follows one linear mechanism on the
-    latents before it, z_m = b_m·z_<m + ε_m; where it is (`targets`, `target_matrix`) it is cut from them,
-    z_m = ε'_m, with one intervened variance ω_m. The weights and both variances are profiled out: σ²_m is the
-    residual variance of z_m on z_<m pooled over the environments that leave m alone (the squared diagonal of a
-    Cholesky factor), ω_m the variance of z_m pooled over those that intervene on it."""
+    R (rows in `order`): z = R y; where latent m is not intervened it follows one linear mechanism on the latents
+    before it, z_m = b_m·z_<m + ε_m; where it is (`targets`, `target_matrix`) it is cut from them, z_m = ε'_m, with
+    one intervened variance ω_m. The weights and both variances are profiled out: σ²_m is the residual variance of
+    z_m on z_<m pooled over the environments that leave m alone (the squared diagonal of a Cholesky factor), ω_m the
+    variance of z_m pooled over those that intervene on it. Returns f(R, grad=False, hess=False): the value; with
+    `grad`, (value, gradient (n, n)); with `hess` as well, the Hessian (n², n²) over R's entries in row-major order,
+    all in closed form. f raises `np.linalg.LinAlgError` where a covariance is not positive definite."""
     o = np.asarray(order); n = len(o); N = counts.sum()
     T = target_matrix(targets, len(covs), n)[:, o]                     # columns in order
     w_obs, w_int = counts[:, None] * ~T, counts[:, None] * T
     def pooled(w): return np.einsum("ek,eij->kij", w, covs) / np.maximum(w.sum(0), 1e-300)[:, None, None]
     never = (w_int.sum(0) == 0)[:, None, None] * np.eye(n)           # latents no environment intervenes on
-    obs, own = torch.tensor(pooled(w_obs)), torch.tensor(pooled(w_int) + never)
-    w_pool, w_own = torch.tensor(w_obs.sum(0) / N), torch.tensor(w_int.sum(0) / N)
-    k = torch.arange(n)
-    def nll(R):
-        L = torch.linalg.cholesky(torch.einsum("ia,kab,jb->kij", R, obs, R))
-        om = torch.einsum("ka,kab,kb->k", R, own, R)
-        return -torch.linalg.slogdet(R)[1] + (w_pool * torch.log(L[k, k, k].abs()) + 0.5 * w_own * torch.log(om)).sum()
-    return nll
+    S, O = pooled(w_obs), pooled(w_int) + never
+    a, b = w_obs.sum(0) / N, w_int.sum(0) / N
+    k = np.arange(n)
+    def f(R, grad=False, hess=False):
+        L = np.linalg.cholesky(R @ S @ R.T)                    # σ²_k = L[k][k, k]²
+        s = L[k, k, k] ** 2
+        Or = np.einsum("kab,kb->ka", O, R); om = (R * Or).sum(1)
+        if not (om > 0).all(): raise np.linalg.LinAlgError("an intervened variance is not positive")
+        val = -np.linalg.slogdet(R)[1] + 0.5 * (a * np.log(s)).sum() + 0.5 * (b * np.log(om)).sum()
+        if not (grad or hess): return val
+        # the residual of z_k on z_<k is c_k·R with c_k = L_kk (row k of L⁻¹); σ²_k's gradient is 2 c_k ⊗ S_k R^T c_k
+        c = L[k, k, k][:, None] * np.linalg.inv(L)[k, k, :]
+        Se = np.einsum("kab,kb->ka", S, c @ R); Rinv = np.linalg.inv(R)
+        g = -Rinv.T + c.T @ ((a / s)[:, None] * Se) + (b / om)[:, None] * Or
+        if not hess: return val, g
+        return val, g, _nll_hessian(R, Rinv, S, O, Or, om, a, b)
+    return f
 
+# %% ../../nbs/31_score_crl.ipynb #a1c0e021
+def _nll_hessian(R, Rinv, S, O, Or, om, a, b):
+    """The Hessian of `hard_intervention_nll` over R's entries. log σ²_k = h(R_≤k) − h(R_<k) with h(A) = log det(A S_k Aᵀ),
+    whose second derivative along X and Y is 2 tr(M⁻¹X(S − T)Yᵀ) − 2 tr(QXᵀQYᵀ), M = A S Aᵀ, Q = M⁻¹A S, T = AS·ᵀQ;
+    −log|det R| adds tr(R⁻¹X R⁻¹Y)."""
+    n = len(R)
+    H = np.einsum("bc,da->abcd", Rinv, Rinv)
+    for j in range(n):
+        H[j, :, j, :] += b[j] * (O[j] / om[j] - 2 * np.outer(Or[j], Or[j]) / om[j] ** 2)
+        if a[j] == 0: continue
+        for m, sign in ((j + 1, 0.5 * a[j]), (j, -0.5 * a[j])):
+            if m == 0: continue
+            AS = R[:m] @ S[j]; Minv = np.linalg.inv(AS @ R[:m].T); Q = Minv @ AS
+            H[:m, :, :m, :] += sign * (2 * np.einsum("ac,bd->abcd", Minv, S[j] - AS.T @ Q)
+                                       - 2 * np.einsum("cb,ad->abcd", Q, Q))
+    return H.reshape(n * n, n * n)
+
+# %% ../../nbs/31_score_crl.ipynb #a1c0e024
 def _newton(f, x, max_iter, tol):
-    "Damped Newton steps with a backtracking line search on f(x) (torch, float64); stops at a decrement below tol."
+    """Damped Newton steps with a backtracking line search on f(x) (f(x, hess=True) gives the value, gradient and
+    Hessian; f(x) the value); stops at a decrement below tol."""
     dec = np.inf
     for it in range(max_iter):
-        g, H = torch.func.grad(f)(x), torch.func.hessian(f)(x); fx = float(f(x))
+        fx, g, H = f(x, hess=True)
         lam, step = 0.0, None
         for _ in range(12):                       # damp until the step descends
-            try: s = -torch.linalg.solve(H + lam * torch.eye(len(x), dtype=x.dtype), g)
-            except RuntimeError: s = None
-            if s is not None and float(g @ s) < 0: step = s; break
-            lam = 10 * lam if lam else 1e-6 * float(torch.diagonal(H).abs().mean()) + 1e-12
+            try: s = -np.linalg.solve(H + lam * np.eye(len(x)), g)
+            except np.linalg.LinAlgError: s = None
+            if s is not None and g @ s < 0: step = s; break
+            lam = 10 * lam if lam else 1e-6 * np.abs(np.diag(H)).mean() + 1e-12
         if step is None: break
-        dec = -float(g @ step) / 2
+        dec = -(g @ step) / 2
         t = 1.0
         while t > 1e-6:
-            try: ok = float(f(x + t * step)) <= fx - 2e-4 * t * dec
-            except RuntimeError: ok = False            # a step out of the positive-definite region
+            try: ok = f(x + t * step) <= fx - 2e-4 * t * dec
+            except np.linalg.LinAlgError: ok = False            # a step out of the positive-definite region
             if ok: break
             t /= 2
         if t <= 1e-6: break
         x = x + t * step
         if dec < tol: break
-    return x, it + 1, dec
+    return x, it + 1, float(dec)
 
 def refine_encoder(enc, covs, counts, order, targets=None, lbfgs_iter: int = 600, newton_iter: int = 15,
                    tol: float = 1e-10):
     """Maximum-likelihood encoder of the hard-intervention model (`hard_intervention_nll`), from `enc`: a relative
     update R = (I + D) R₀ with zero diagonal (the rows' scales are not identified), L-BFGS to get close, then Newton
-    steps. L-BFGS runs in coordinates where the curvature at the start is the identity (its Hessian's eigenvalues
-    in absolute value, floored at 1e-4 of the largest): the latents of a dense graph are strongly correlated, and
-    without it L-BFGS ends far from the optimum. Returns the encoder and {nll_start, nll, newton_iterations,
-    decrement}."""
-    n = len(enc); o = np.asarray(order)
+    steps. L-BFGS (SciPy's L-BFGS-B on the closed-form gradient) runs in coordinates where the curvature at the start
+    is the identity (its Hessian's eigenvalues in absolute value, floored at 1e-4 of the largest): the latents of a
+    dense graph are strongly correlated, and without it L-BFGS ends far from the optimum. Newton starts from the best
+    point L-BFGS reached (also when it stepped out of the positive-definite region). Returns the encoder and
+    {nll_start, nll, newton_iterations, decrement}."""
+    n = len(enc); o = np.asarray(order); R0 = enc[o]
     nll = hard_intervention_nll(covs, counts, order, targets)
-    R0 = torch.tensor(enc[o], dtype=torch.float64); off = torch.tensor(np.flatnonzero(~np.eye(n, dtype=bool)))
-    def R(d): return (torch.eye(n, dtype=torch.float64).flatten().index_add(0, off, d).reshape(n, n)) @ R0
-    f = lambda d: nll(R(d))
-    zero = torch.zeros(n * n - n, dtype=torch.float64); start = float(f(zero))
-    lam, V = torch.linalg.eigh(torch.func.hessian(f)(zero))
-    P = V / lam.abs().clamp_min(1e-4 * float(lam.abs().max()) + 1e-300).sqrt()      # D = P u
-    u = torch.zeros_like(zero, requires_grad=True)
-    opt = torch.optim.LBFGS([u], lr=1, max_iter=lbfgs_iter, history_size=50, tolerance_grad=1e-12,
-                            tolerance_change=1e-15, line_search_fn="strong_wolfe")
-    def closure():
-        opt.zero_grad(); v = f(P @ u); v.backward(); return v
-    try: opt.step(closure); d = (P @ u).detach()
-    except RuntimeError: d = zero                     # left the positive-definite region: Newton from R₀
+    off = ~np.eye(n, dtype=bool); flat = np.flatnonzero(off)
+    def R(d): D = np.zeros((n, n)); D[off] = d; return R0 + D @ R0
+    def f(d, hess=False):                         # the chain rule through R = (I + D) R₀
+        if not hess: return nll(R(d))
+        v, g, H = nll(R(d), hess=True)
+        H = np.einsum("jb,ibkd,ld->ijkl", R0, H.reshape(n, n, n, n), R0, optimize=True).reshape(n * n, n * n)
+        return v, (g @ R0.T)[off], H[np.ix_(flat, flat)]
+    zero = np.zeros(n * n - n); start, _, H0 = f(zero, hess=True)
+    lam, V = np.linalg.eigh(H0)
+    P = V / np.sqrt(np.maximum(np.abs(lam), 1e-4 * np.abs(lam).max() + 1e-300))      # D = P u
+    best = [start, zero]
+    def fg(u):
+        d = P @ u; v, g = nll(R(d), grad=True)
+        if v < best[0]: best[:] = [v, d]
+        return v, P.T @ (g @ R0.T)[off]
+    try: minimize(fg, np.zeros(len(zero)), jac=True, method="L-BFGS-B",
+                  options=dict(maxiter=lbfgs_iter, maxcor=50, ftol=1e-15, gtol=1e-12))
+    except np.linalg.LinAlgError: pass                # left the positive-definite region
+    d = best[1]                                        # the best point L-BFGS reached
     d, its, dec = _newton(f, d, newton_iter, tol)
-    out = np.empty_like(enc); out[o] = R(d).numpy()
-    return out, {"nll_start": start, "nll": float(f(d)), "newton_iterations": its, "decrement": dec}
-
+    out = np.empty_like(enc); out[o] = R(d)
+    return out, {"nll_start": float(start), "nll": float(f(d)), "newton_iterations": its, "decrement": dec}
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e007
 def _full_nll(covs, counts, order, T):
