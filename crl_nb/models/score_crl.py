@@ -360,9 +360,9 @@ def hard_intervention_nll(covs, counts, order, targets=None):
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e021
 def _nll_hessian(R, Rinv, S, O, Or, om, a, b):
-    """The Hessian of `hard_intervention_nll` over R's entries. log σ²_k = h(R_≤k) − h(R_<k) with h(A) = log det(A S_k Aᵀ),
-    whose second derivative along X and Y is 2 tr(M⁻¹X(S − T)Yᵀ) − 2 tr(QXᵀQYᵀ), M = A S Aᵀ, Q = M⁻¹A S, T = AS·ᵀQ;
-    −log|det R| adds tr(R⁻¹X R⁻¹Y)."""
+    """The Hessian of `hard_intervention_nll` over R's entries. log σ²_k = h(R_≤k) − h(R_<k) with
+    h(A) = log det(A S_k Aᵀ), whose second derivative along X and Y is 2 tr(M⁻¹X(S − T)Yᵀ) − 2 tr(QXᵀQYᵀ), where
+    M = A S Aᵀ, Q = M⁻¹A S and T = (AS)ᵀQ; −log|det R| adds tr(R⁻¹X R⁻¹Y)."""
     n = len(R)
     H = np.einsum("bc,da->abcd", Rinv, Rinv)
     for j in range(n):
