@@ -36,10 +36,9 @@ from crl_nb.core import write_json  # noqa: E402
 from crl_nb.data.synthetic import interventional_environments  # noqa: E402
 from crl_nb.graphs import shd as graph_shd  # noqa: E402
 from crl_nb.graphs import permute_graph, transitive_closure  # noqa: E402
-from crl_nb.models.score_crl import (benjamini_hochberg, env_target_labelling, evaluate_crl,  # noqa: E402
-                                     evaluate_mcc, graph_at_fdr, gscale_i, lscale_i, mixing_from_meta,
+from crl_nb.models.score_crl import (env_target_labelling, evaluate_crl, evaluate_mcc,  # noqa: E402
+                                     graph_at_fdr, graph_from_wald, gscale_i, lscale_i, mixing_from_meta,
                                      oracle_score_differences, split_environments, umni_crl, wald_statistics)
-from scipy.stats import norm  # noqa: E402
 
 FDRS = [0.2, 0.1, 0.05, 0.01, 1e-3, 1e-4]
 CURVE_SIZES = [10_000, 20_000, 50_000, 100_000, 200_000]
@@ -98,13 +97,6 @@ def calibrate(seeds=range(1000, 1010), N=50_000, d=100):
             "rule": "most exact graphs over n = 10 and 20, then the lowest mean SHD, then the larger rate"}
 
 
-def _wald_bh_graph(Z, order, fdr):
-    "Edges j -> m for j before m in `order` whose precision-change Wald statistic Z[j, m] passes Benjamini-Hochberg."
-    n = len(Z); pos = np.empty(n, int); pos[list(order)] = np.arange(n); allowed = pos[:, None] < pos[None, :]
-    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
-    return G
-
-
 def soft_diagnosis(seeds=range(1000, 1010), N=50_000, d=100, fdr=1e-4):
     """Soft interventions on the calibration seeds: SHD to the transitive closure of LSCALE-I's soft graph (the
     relative threshold), of the Wald statistics of each environment's precision change with Benjamini-Hochberg at
@@ -118,10 +110,10 @@ def soft_diagnosis(seeds=range(1000, 1010), N=50_000, d=100, fdr=1e-4):
             x, env = data["arrays"]["x"], data["arrays"]["env"]
             r = lscale_i(x, env, n, "soft")
             perm = env_target_labelling(data["meta"]); A = np.asarray(data["meta"]["graph"]); C = transitive_closure(A)
-            est = _wald_bh_graph(wald_statistics(r.encoder, [v - r.mean for v in split_environments(x, env)]),
+            est = graph_from_wald(wald_statistics(r.encoder, [v - r.mean for v in split_environments(x, env)]),
                                  r.order, fdr)
             zs = split_environments(data["arrays"]["z"].astype(float), env); inv = np.argsort(perm)
-            true = _wald_bh_graph(wald_statistics(np.eye(n), [zs[0]] + [zs[1 + inv[i]] for i in range(n)]),
+            true = graph_from_wald(wald_statistics(np.eye(n), [zs[0]] + [zs[1 + inv[i]] for i in range(n)]),
                                   range(n), fdr)                                   # the generator's order is causal
             G_rel, G_est = permute_graph(r.graph, perm), permute_graph(est, perm)
             rows.append({"seed": s, "mcc": evaluate_crl(r, data)["mcc"],

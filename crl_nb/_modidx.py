@@ -997,6 +997,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                                  'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.graph_at_fdr': ( 'score_crl.html#graph_at_fdr',
                                                                                    'crl_nb/models/score_crl.py'),
+                                         'crl_nb.models.score_crl.graph_from_wald': ( 'score_crl.html#graph_from_wald',
+                                                                                      'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.greedy_order': ( 'score_crl.html#greedy_order',
                                                                                    'crl_nb/models/score_crl.py'),
                                          'crl_nb.models.score_crl.gscale_i': ('score_crl.html#gscale_i', 'crl_nb/models/score_crl.py'),

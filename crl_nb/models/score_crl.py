@@ -23,9 +23,9 @@ __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'p
            'reduce_dimension', 'fit_gaussians', 'gaussian_score_differences', 'latent_strengths', 'wald_statistics',
            'causal_order_by_rank', 'unmix_hard', 'ScoreCRLResult', 'environment_moments', 'whitening',
            'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
-           'edge_wald', 'benjamini_hochberg', 'graph_at_fdr', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
-           'evaluate_crl', 'integer_combinations', 'estimate_targets', 'umni_crl', 'unmix_multi', 'ci_graph',
-           'mixing_from_meta', 'latent_precisions', 'pairs_from_meta', 'latent_score_differences',
+           'edge_wald', 'benjamini_hochberg', 'graph_from_wald', 'graph_at_fdr', 'lscale_i', 'env_target_labelling',
+           'incorrect_mixing', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'umni_crl', 'unmix_multi',
+           'ci_graph', 'mixing_from_meta', 'latent_precisions', 'pairs_from_meta', 'latent_score_differences',
            'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
@@ -491,6 +491,13 @@ def benjamini_hochberg(p, q: float) -> np.ndarray:
     if len(ok): rej[o[:ok[-1] + 1]] = True
     return rej
 
+def graph_from_wald(Z, order, fdr: float) -> np.ndarray:
+    """The graph j → m over every pair with j before m in `order` whose Wald statistic |z| = Z[j, m] passes
+    Benjamini–Hochberg at false-discovery rate `fdr` (two-sided normal p-values)."""
+    n = len(Z); pos = np.empty(n, int); pos[list(order)] = np.arange(n); allowed = pos[:, None] < pos[None, :]
+    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(np.asarray(Z)[allowed]), fdr)
+    return G
+
 
 # %% ../../nbs/31_score_crl.ipynb #a1c0e00e
 def _lscale_mle(ys, U, n, fdr, max_passes: int = 4):
@@ -514,8 +521,7 @@ def _lscale_mle(ys, U, n, fdr, max_passes: int = 4):
     best = min(range(len(passes)), key=lambda i: passes[i][0])
     _, order, enc, enc0, fit = passes[best]
     Z = edge_wald(enc, covs, counts, order)
-    pos = np.empty(n, int); pos[order] = np.arange(n); allowed = pos[:, None] < pos[None, :]
-    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
+    G = graph_from_wald(Z, order, fdr)
     steps = {"encoder_step1": enc1 @ U.T, "encoder_unmixed": enc0 @ U.T, "order_step1": passes[0][1],
              "order_statistics": second, "orders": [p[1] for p in passes], "nll_passes": [p[0] for p in passes],
              "chosen_pass": best, **fit}
@@ -524,10 +530,7 @@ def _lscale_mle(ys, U, n, fdr, max_passes: int = 4):
 def graph_at_fdr(result: ScoreCRLResult, fdr: float) -> np.ndarray:
     "The graph of an `edge_test='mle'` result at another false-discovery rate, from its |z| and order (no refit)."
     if "nll" not in result.steps: raise ValueError("result: graph_at_fdr needs a result of edge_test='mle'")
-    n = len(result.order); pos = np.empty(n, int); pos[result.order] = np.arange(n)
-    allowed = pos[:, None] < pos[None, :]; G = np.zeros((n, n), int)
-    G[allowed] = benjamini_hochberg(2 * norm.sf(result.evidence[allowed]), fdr)
-    return G
+    return graph_from_wald(result.evidence, result.order, fdr)
 
 # %% ../../nbs/31_score_crl.ipynb #46157e62
 def _edges(enc, R, ys, edge_test, alpha, atol):
@@ -688,8 +691,7 @@ def _umni_mle(enc, ys, order, fdr, rounds: int = 2):
         enc, fit = refine_encoder(enc, covs, counts, order, targets); enc = _unit_rows(enc, covs[0])
     targets = estimate_targets(enc, covs, counts, order)
     Z = edge_wald(enc, covs, counts, order, targets)
-    pos = np.empty(n, int); pos[order] = np.arange(n); allowed = pos[:, None] < pos[None, :]
-    G = np.zeros((n, n), int); G[allowed] = benjamini_hochberg(2 * norm.sf(Z[allowed]), fdr)
+    G = graph_from_wald(Z, order, fdr)
     return enc, G, Z, {**fit, "targets": targets}
 
 # %% ../../nbs/31_score_crl.ipynb #e3de5958
