@@ -61,8 +61,8 @@ class LScaleConfig(StudyConfig):
                                      int_at_least(0))
     interventions: tuple = setting(list(_INTERVENTIONS), "which intervention types to run",
                                    subset_of(*_INTERVENTIONS))
-    atol: float = setting(0.02, "relative edge threshold of lscale_i (soft interventions)", open_fraction)
-    fdr: float = setting(1e-4, "false-discovery rate of the edge tests of lscale_i (hard interventions)",
+    atol: float = setting(0.02, "relative edge threshold of lscale_i (learned scores only)", open_fraction)
+    fdr: float = setting(1e-4, "false-discovery rate of the edge tests of lscale_i (hard and soft)",
                          open_fraction)
     scores: str = setting("gaussian", "gaussian (analytic) | dsm | ssm | classifier (learned: much slower)",
                           one_of("gaussian", "dsm", "ssm", "classifier"))
