@@ -215,8 +215,9 @@ def plot_dag(A, names=None, ax=None, node_size: float = 0.32):
         for k, v in enumerate(layer): pos[v] = (k - (len(layer) - 1) / 2, -d)
     if ax is None: _, ax = plt.subplots(figsize=(max(3, 1.2 * max(np.bincount(depth))), 1.2 * (depth.max() + 1) + 0.6))
     for i, j in zip(*np.nonzero(A)):
+        bend = 0.3 if depth[j] - depth[i] > 1 else 0.0    # an edge that skips a layer bends around the nodes in it
         ax.add_patch(FancyArrowPatch(pos[i], pos[j], arrowstyle="-|>", mutation_scale=12, shrinkA=22, shrinkB=22,
-                                     color="0.3"))
+                                     color="0.3", connectionstyle=f"arc3,rad={bend}"))
     for v, (x, y) in pos.items():
         ax.add_patch(Circle((x, y), node_size, facecolor="#dbe9f6", edgecolor="0.2"))
         ax.text(x, y, names[v], ha="center", va="center", fontsize=9)
