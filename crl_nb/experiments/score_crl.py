@@ -121,9 +121,9 @@ class UMNIConfig(StudyConfig):
     interventions: tuple = setting(list(_INTERVENTIONS), "intervention types", subset_of(*_INTERVENTIONS))
     var_change: float = setting(0.25, "noise-variance factor of every intervention", variance_factor)
     max_weight: int = setting(2, "integer weights searched: {-max_weight, ..., max_weight}", search_range)
-    alpha: float = setting(0.001, "level of the partial-correlation edge tests (Bonferroni; soft interventions)",
+    alpha: float = setting(0.001, "level of the partial-correlation edge tests (Bonferroni; learned scores)",
                            open_fraction)
-    fdr: float = setting(1e-4, "false-discovery rate of the Wald edge tests (hard interventions; as LSCALE-I's)",
+    fdr: float = setting(1e-4, "false-discovery rate of the Wald edge tests (hard and soft; as LSCALE-I's)",
                          open_fraction)
 
     DATASETS = ("linear_gaussian_multi_node",)

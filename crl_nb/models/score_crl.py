@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from scipy.optimize import minimize
+from scipy.optimize import linear_sum_assignment, minimize
 from scipy.stats import norm
 
 from ..core import check_array, check_option
@@ -25,9 +25,10 @@ __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'p
            'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
            'edge_wald', 'benjamini_hochberg', 'graph_from_wald', 'graph_at_fdr', 'soft_intervention_nll',
            'refine_soft_encoder', 'soft_order_search', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
-           'evaluate_crl', 'integer_combinations', 'estimate_targets', 'umni_crl', 'unmix_multi', 'ci_graph',
-           'mixing_from_meta', 'latent_precisions', 'pairs_from_meta', 'latent_score_differences',
-           'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
+           'soft_labelling', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'soft_edge_wald', 'umni_crl',
+           'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions', 'pairs_from_meta',
+           'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult',
+           'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -536,26 +537,28 @@ def graph_at_fdr(result: ScoreCRLResult, fdr: float) -> np.ndarray:
 # %% ../../nbs/31_score_crl.ipynb #b0f70002
 def soft_intervention_nll(covs, counts, order, targets=None):
     """The Gaussian negative log-likelihood per sample of the soft-intervention model in noise coordinates, as a
-    function of the encoder E (rows in `order`): ẑ = E y is N(0, I) in environment 0; in environment e each target m
-    (`targets`, `target_matrix`) follows its own linear mechanism on the latents before it, ẑ_m = a·ẑ_<m + σ ε', and
-    every other latent stays an independent standard normal. a and σ are profiled out. Returns f(E, grad=False):
-    the value, or (value, gradient (n, n)) in closed form; f raises `np.linalg.LinAlgError` where a covariance is
-    not positive definite."""
+    function of the encoder E (rows in `order`): ẑ = E y is N(0, I) in environment 0; where an environment intervenes
+    on latent m (`targets`, `target_matrix`), ẑ_m follows m's intervened mechanism, a linear one on the latents before
+    it, ẑ_m = a_m·ẑ_<m + σ_m ε' (one per latent, shared by every environment that intervenes on it), and every other
+    latent stays an independent standard normal. a_m and σ_m are profiled out (the regression on the covariance
+    pooled over those environments). Returns f(E, grad=False): the value, or (value, gradient (n, n)) in closed
+    form; f raises `np.linalg.LinAlgError` where a covariance is not positive definite."""
     o = np.asarray(order); n = len(o); w = counts / counts.sum()
     T = target_matrix(targets, len(covs), n)[:, o]                     # columns in order
-    hits = list(zip(*np.nonzero(T)))
+    keep = ~T                                                           # the latents left alone, per environment
+    pooled = [(p, w[T[:, p]].sum(), np.einsum("e,eab->ab", w * T[:, p], covs) / w[T[:, p]].sum())
+              for p in range(n) if T[:, p].any()]
     def f(E, grad=False):
         EC = np.einsum("ka,eab->ekb", E, covs); C = np.einsum("eka,la->ekl", EC, E)
         sign, logdet = np.linalg.slogdet(E)
         if sign == 0: raise np.linalg.LinAlgError("the encoder is singular")
-        keep = ~T                                                       # the latents left alone, per environment
         val = -logdet + 0.5 * np.einsum("e,ek,ekk->", w, keep, C)
         g = -np.linalg.inv(E).T + np.einsum("e,ek,ekb->kb", w, keep, EC) if grad else None
-        for e, p in hits:                    # a target's residual variance r: log r = −log (M⁻¹)_pp
-            u = np.linalg.solve(C[e, :p + 1, :p + 1], np.eye(p + 1)[:, p])
+        for p, wp, S in pooled:             # ½ log r + ½ for the residual variance r: log r = −log (M⁻¹)_pp
+            ES = E[:p + 1] @ S; u = np.linalg.solve(ES @ E[:p + 1].T, np.eye(p + 1)[:, p])
             if not u[p] > 0: raise np.linalg.LinAlgError("a residual variance is not positive")
-            val += 0.5 * w[e] * (1.0 - np.log(u[p]))    # ½ log r + ½ (the profiled residual term)
-            if grad: g[:p + 1] += w[e] * np.outer(u, EC[e, :p + 1].T @ u) / u[p]
+            val += 0.5 * wp * (1.0 - np.log(u[p]))
+            if grad: g[:p + 1] += wp * np.outer(u, ES.T @ u) / u[p]
         return (val, g) if grad else val
     return f
 
@@ -703,17 +706,34 @@ def incorrect_mixing(T, perm, graph=None, soft: bool = False, tol: float = 5e-2)
     bad = (E >= tol) & ~allowed
     return float(bad.sum() / max(n * n - n, 1))
 
+def soft_labelling(T, graph) -> np.ndarray:
+    """perm[j] = the code matched to factor j when codes may mix with their parents (soft interventions): the
+    assignment that maximises the share of each code's row-normalised effective mixing |T| (code k, factor j) on
+    the factor and its parents, the factor's own entry breaking ties (Hungarian). MCC's matching can pair a code
+    with a parent it mixes in more strongly than its own factor."""
+    E = np.abs(check_array(T, "T", ndim=2)); E = E / np.maximum(E.max(1, keepdims=True), 1e-300)
+    own = np.asarray(graph, bool) | np.eye(len(E), dtype=bool)            # own[i, j]: i is j or a parent of j
+    rows, cols = linear_sum_assignment(-(E @ own + 1e-3 * E))
+    perm = np.empty(len(E), int); perm[cols] = rows
+    return perm
+
 def evaluate_crl(result: ScoreCRLResult, data: dict, soft: bool | None = None) -> dict:
     """MCC, SHD (reversal once and twice), edge precision/recall and incorrect mixing of a result against the
     generator's truth; for soft interventions also the SHD to the true graph's transitive closure (`shd_closure`) and
-    reduction, and between the two closures (`shd_closures`: 0 when the graph is right up to ancestors)."""
+    reduction, and between the two closures (`shd_closures`: 0 when the graph is right up to ancestors). Codes are
+    matched to factors by MCC; for soft interventions by `soft_labelling`; for LSCALE-I with known targets by the
+    environments."""
     a, meta = data["arrays"], data["meta"]
     obs = a["env"] == 0
     zh = result.transform(a["x"][obs].astype(float)); z = a["z"][obs].astype(float)
-    m = mcc(zh, z); perm = m["perm"]
-    if result.method == "LSCALE-I" and env_target_labelling(meta) is not None: perm = env_target_labelling(meta)
-    A = np.asarray(meta["graph"]); Gh = permute_graph(result.graph, perm)
+    m = mcc(zh, z); perm = m["perm"]; A = np.asarray(meta["graph"])
     soft = meta.get("intervention") == "soft" if soft is None else soft
+    if meta.get("mixing_matrix") is not None:
+        # contribution of each z_j to each code
+        T = result.encoder @ np.asarray(meta["mixing_matrix"]) * z.std(0)[None, :]
+        if soft: perm = soft_labelling(T, A)
+    if result.method == "LSCALE-I" and env_target_labelling(meta) is not None: perm = env_target_labelling(meta)
+    Gh = permute_graph(result.graph, perm)
     out = {"mcc": m["mcc"], "mcc_spearman": mcc(zh, z, "spearman")["mcc"], "shd": int(shd(A, Gh)),
            "shd_twice": int(shd(A, Gh, reversal="twice")), "seconds": result.seconds}
     pr = edge_precision_recall(A, Gh); out.update({"precision": pr["precision"], "recall": pr["recall"]})
@@ -721,10 +741,7 @@ def evaluate_crl(result: ScoreCRLResult, data: dict, soft: bool | None = None) -
         out["shd_closure"] = int(shd(transitive_closure(A), Gh))
         out["shd_reduction"] = int(shd(transitive_reduction(A), Gh))
         out["shd_closures"] = int(shd(transitive_closure(A), transitive_closure(Gh)))
-    if meta.get("mixing_matrix") is not None:
-        # contribution of each z_j to each code
-        T = result.encoder @ np.asarray(meta["mixing_matrix"]) * z.std(0)[None, :]
-        out["incorrect_mixing"] = incorrect_mixing(T, perm, A, soft)
+    if meta.get("mixing_matrix") is not None: out["incorrect_mixing"] = incorrect_mixing(T, perm, A, soft)
     return out
 
 # %% ../../nbs/31_score_crl.ipynb #b62a4697
@@ -785,23 +802,60 @@ def _umni_mle(enc, ys, order, fdr, rounds: int = 2):
     G = graph_from_wald(Z, order, fdr)
     return enc, G, Z, {**fit, "targets": targets}
 
+# %% ../../nbs/31_score_crl.ipynb #b0f7000c
+def soft_edge_wald(enc, covs, counts, order, targets) -> np.ndarray:
+    """|z|[j, m] for every j before m in `order` (0 elsewhere): the Wald statistic of the difference between the
+    ordinary-least-squares weight of ẑ_j in ẑ_m's regression on the latents before m, on the covariance pooled over
+    the environments that intervene on m (`targets`), and the same weight in environment 0."""
+    n = len(enc); C = np.einsum("ia,eab,jb->eij", enc, covs, enc); o = list(order)
+    T = target_matrix(targets, len(covs), n); Z = np.zeros((n, n))
+    def ols(S, m, pre, N):
+        Si = np.linalg.inv(S[np.ix_(pre, pre)]); a = Si @ S[pre, m]
+        return a, (S[m, m] - S[m, pre] @ a) * np.diag(Si) / N
+    for k, m in enumerate(o):
+        pre, hit = o[:k], T[:, m]
+        if not pre or not hit.any(): continue
+        Nm = counts[hit].sum()
+        a, v = ols(np.einsum("e,eij->ij", counts[hit], C[hit]) / Nm, m, pre, Nm)
+        a0, v0 = ols(C[0], m, pre, counts[0])
+        Z[pre, m] = np.abs(a - a0) / np.sqrt(v + v0)
+    return Z
+
+def _umni_soft_mle(rows, ys, fdr, max_rounds: int = 8):
+    """UMNI-CRL for soft interventions with Gaussian scores, from the search's rows (in causal order, on y): noise
+    coordinates by QR in white coordinates, then targets and the maximum-likelihood encoder with the order search
+    until the targets repeat (at most `max_rounds`), and the edges by `soft_edge_wald` at false-discovery rate `fdr`.
+    Returns the encoder (on y), the graph, the order, |z| and the fit."""
+    covs, counts = environment_moments(ys); n = len(rows)
+    W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W)
+    enc = np.linalg.qr((rows @ np.linalg.inv(W)).T)[0].T                # rows orthonormal, spans kept in order
+    order = list(range(n)); targets = estimate_targets(enc, covs, counts, order)
+    for rounds in range(1, max_rounds + 1):
+        enc, order, fit = soft_order_search(enc, covs, counts, order, targets)
+        new = estimate_targets(enc, covs, counts, order)
+        if new == targets: break
+        targets = new
+    enc = _unit_rows(enc, covs[0])
+    Z = soft_edge_wald(enc, covs, counts, order, targets)
+    return enc @ W, graph_from_wald(Z, order, fdr), order, Z, {**fit, "targets": targets, "rounds": rounds}
+
 # %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
              edge_test: str = "auto", fdr: float = 1e-4, alpha: float = 1e-3, chunk: int = 20000, seed: int = 0,
              score_kwargs: dict | None = None) -> ScoreCRLResult:
     """UMNI-CRL: x (N, d), env (N,) labels 0 (observational), 1..n (unknown multi-node interventions with a full-rank
     signature). Integer combinations of environments in {-max_weight..max_weight} are searched stage by stage.
-    `edge_test`: 'mle' (the default for hard interventions with Gaussian scores: targets estimated, the
-    maximum-likelihood encoder, Wald tests at false-discovery rate `fdr`, as for `lscale_i`) or 'ci'
-    (partial-correlation tests at Bonferroni level `alpha`, the default otherwise)."""
+    `edge_test`: 'mle' (the default with Gaussian scores: targets estimated, the maximum-likelihood encoder of the
+    hard or the soft model, Wald tests at false-discovery rate `fdr`, as for `lscale_i`) or 'ci' (partial-correlation
+    tests at Bonferroni level `alpha`, the default with learned scores)."""
     t0 = time.perf_counter()
     check_option(intervention, "intervention", ["hard", "soft"])
     check_option(edge_test, "edge_test", ["auto", "mle", "ci"])
     gaussian = isinstance(scores, str) and scores == "gaussian"
-    if edge_test == "auto": edge_test = "mle" if gaussian and intervention == "hard" else "ci"
-    if edge_test == "mle" and not (gaussian and intervention == "hard"):
-        raise ValueError("edge_test='mle' fits the Gaussian hard-intervention model; it needs intervention='hard' "
-                         "and scores='gaussian' (use edge_test='ci' otherwise)")
+    if edge_test == "auto": edge_test = "mle" if gaussian else "ci"
+    if edge_test == "mle" and not gaussian:
+        raise ValueError("edge_test='mle' fits a Gaussian intervention model; it needs scores='gaussian' "
+                         "(use edge_test='ci' with learned scores)")
     if not (isinstance(fdr, (int, float)) and 0 < fdr < 1): raise ValueError(f"fdr: must lie in (0, 1), got {fdr!r}")
     x = check_array(x, "x", ndim=2); xs = split_environments(x, env, min_samples=n_latents + 2)
     M = len(xs) - 1; n = n_latents
@@ -815,6 +869,9 @@ def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     rows, ws, ratios = _umni_search(Rx, integer_combinations(M, max_weight), chunk)
     enc, order = _standardize_rows(rows, ys[0]), list(range(n))     # rows come in causal order
     steps = {"encoder_step1": enc @ U.T, "combinations": ws, "rank_ratios": ratios}
+    if edge_test == "mle" and intervention == "soft":
+        enc, G, order, Z, fit = _umni_soft_mle(enc, ys, fdr); steps.update(fit)
+        return ScoreCRLResult("UMNI-CRL", mean, enc @ U.T, G, order, Z, steps, time.perf_counter() - t0)
     if intervention == "hard":
         enc = _standardize_rows(unmix_multi(enc, ys), ys[0])
     if edge_test == "mle":
