@@ -546,20 +546,23 @@ def soft_intervention_nll(covs, counts, order, targets=None):
     o = np.asarray(order); n = len(o); w = counts / counts.sum()
     T = target_matrix(targets, len(covs), n)[:, o]                     # columns in order
     keep = ~T                                                           # the latents left alone, per environment
-    pooled = [(p, w[T[:, p]].sum(), np.einsum("e,eab->ab", w * T[:, p], covs) / w[T[:, p]].sum())
-              for p in range(n) if T[:, p].any()]
+    pos = np.flatnonzero(T.any(0)); wp = (w[:, None] * T).sum(0)[pos]    # intervened latents and their weights
+    Sp = np.einsum("ep,eab->pab", w[:, None] * T[:, pos], covs) / wp[:, None, None]   # pooled covariances
+    i = np.arange(len(pos))
     def f(E, grad=False):
         EC = np.einsum("ka,eab->ekb", E, covs); C = np.einsum("eka,la->ekl", EC, E)
         sign, logdet = np.linalg.slogdet(E)
         if sign == 0: raise np.linalg.LinAlgError("the encoder is singular")
-        val = -logdet + 0.5 * np.einsum("e,ek,ekk->", w, keep, C)
-        g = -np.linalg.inv(E).T + np.einsum("e,ek,ekb->kb", w, keep, EC) if grad else None
-        for p, wp, S in pooled:             # ½ log r + ½ for the residual variance r: log r = −log (M⁻¹)_pp
-            ES = E[:p + 1] @ S; u = np.linalg.solve(ES @ E[:p + 1].T, np.eye(p + 1)[:, p])
-            if not u[p] > 0: raise np.linalg.LinAlgError("a residual variance is not positive")
-            val += 0.5 * wp * (1.0 - np.log(u[p]))
-            if grad: g[:p + 1] += wp * np.outer(u, ES.T @ u) / u[p]
-        return (val, g) if grad else val
+        # residual variance r of each target on the latents before it: the squared Cholesky diagonal, r = L_pp²
+        ES = np.einsum("ka,pab->pkb", E, Sp); L = np.linalg.cholesky(np.einsum("pkb,lb->pkl", ES, E))
+        r = L[i, pos, pos] ** 2
+        val = -logdet + 0.5 * np.einsum("e,ek,ekk->", w, keep, C) + 0.5 * (wp * (1.0 + np.log(r))).sum()
+        if not grad: return val
+        # the residual is c·ẑ with c = L_pp (row p of L⁻¹); ½ log r has gradient c ⊗ (S Eᵀ c) / r
+        c = L[i, pos, pos][:, None] * np.linalg.inv(L)[i, pos, :]
+        g = (-np.linalg.inv(E).T + np.einsum("e,ek,ekb->kb", w, keep, EC)
+             + np.einsum("p,pk,pb->kb", wp / r, c, np.einsum("pkb,pk->pb", ES, c)))
+        return val, g
     return f
 
 def refine_soft_encoder(enc, covs, counts, order, targets=None, max_iter: int = 2000):
