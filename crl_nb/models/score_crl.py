@@ -25,10 +25,10 @@ __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'p
            'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
            'edge_wald', 'benjamini_hochberg', 'graph_from_wald', 'graph_at_fdr', 'soft_intervention_nll',
            'refine_soft_encoder', 'soft_order_search', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
-           'soft_labelling', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'soft_edge_wald', 'umni_crl',
-           'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions', 'pairs_from_meta',
-           'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult',
-           'score_mixing_matrix', 'evaluate_mcc']
+           'soft_labelling', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'soft_edge_wald',
+           'unmix_targets', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions',
+           'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss',
+           'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -793,17 +793,6 @@ def estimate_targets(enc, covs, counts, order) -> list:
     T = L > 0.5 * L.max(0, keepdims=True)
     return [[]] + [np.flatnonzero(t).tolist() for t in T]
 
-def _umni_mle(enc, ys, order, fdr, rounds: int = 2):
-    """Targets and the maximum-likelihood encoder, alternately (`rounds` times), then the targets once more and the
-    Wald tests of every edge the order allows at false-discovery rate `fdr`."""
-    covs, counts = environment_moments(ys); n = len(enc)
-    for _ in range(rounds):
-        targets = estimate_targets(enc, covs, counts, order)
-        enc, fit = refine_encoder(enc, covs, counts, order, targets); enc = _unit_rows(enc, covs[0])
-    targets = estimate_targets(enc, covs, counts, order)
-    Z = edge_wald(enc, covs, counts, order, targets)
-    G = graph_from_wald(Z, order, fdr)
-    return enc, G, Z, {**fit, "targets": targets}
 
 # %% ../../nbs/31_score_crl.ipynb #b0f7000c
 def soft_edge_wald(enc, covs, counts, order, targets) -> np.ndarray:
@@ -824,11 +813,11 @@ def soft_edge_wald(enc, covs, counts, order, targets) -> np.ndarray:
         Z[pre, m] = np.abs(a - a0) / np.sqrt(v + v0)
     return Z
 
-def _umni_soft_mle(rows, ys, fdr, max_rounds: int = 8):
-    """UMNI-CRL for soft interventions with Gaussian scores, from the search's rows (in causal order, on y): noise
-    coordinates by QR in white coordinates, then targets and the maximum-likelihood encoder with the order search
-    until the targets repeat (at most `max_rounds`), and the edges by `soft_edge_wald` at false-discovery rate `fdr`.
-    Returns the encoder (on y), the graph, the order, |z| and the fit."""
+def _umni_soft_fit(rows, ys, max_rounds: int = 8):
+    """White coordinates; the noise coordinates from the search's rows (on y, in causal order) by QR; then the targets
+    and the maximum-likelihood encoder of the soft model with the order search, alternately until the targets repeat
+    (at most `max_rounds`). Returns the white covariances, the counts, W, the encoder, the order, the targets and the
+    fit."""
     covs, counts = environment_moments(ys); n = len(rows)
     W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W)
     enc = np.linalg.qr((rows @ np.linalg.inv(W)).T)[0].T                # rows orthonormal, spans kept in order
@@ -838,9 +827,38 @@ def _umni_soft_mle(rows, ys, fdr, max_rounds: int = 8):
         new = estimate_targets(enc, covs, counts, order)
         if new == targets: break
         targets = new
-    enc = _unit_rows(enc, covs[0])
-    Z = soft_edge_wald(enc, covs, counts, order, targets)
-    return enc @ W, graph_from_wald(Z, order, fdr), order, Z, {**fit, "targets": targets, "rounds": rounds}
+    return covs, counts, W, enc, order, targets, {**fit, "rounds": rounds}
+
+def _umni_soft_mle(rows, ys, fdr, max_rounds: int = 8):
+    """UMNI-CRL for soft interventions with Gaussian scores: `_umni_soft_fit`, then the edges by `soft_edge_wald` at
+    false-discovery rate `fdr`. Returns the encoder (on y), the graph, the order, |z| and the fit."""
+    covs, counts, W, enc, order, targets, fit = _umni_soft_fit(rows, ys, max_rounds)
+    enc = _unit_rows(enc, covs[0]); Z = soft_edge_wald(enc, covs, counts, order, targets)
+    return enc @ W, graph_from_wald(Z, order, fdr), order, Z, {**fit, "targets": targets}
+
+def unmix_targets(enc, covs, order, targets):
+    """Hard interventions: in `order`, each latent's row minus its regression on the rows before it in an
+    environment that intervenes on it (the one with the fewest targets), where the latent is independent of them."""
+    T = target_matrix(targets, len(covs), len(enc)); enc = enc.copy()
+    for k, m in enumerate(order):
+        pre, es = list(order[:k]), np.flatnonzero(T[:, m])
+        if not pre or not len(es): continue
+        e = es[np.argmin(T[es].sum(1))]; C = enc @ covs[e] @ enc.T
+        enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
+    return enc
+
+def _umni_mle(rows, ys, fdr, rounds: int = 2):
+    """UMNI-CRL for hard interventions with Gaussian scores: the order and the targets of `_umni_soft_fit` (a hard
+    intervention is a soft one), the unmixing with those targets (`unmix_targets`), then the maximum-likelihood
+    encoder of the hard model and the targets again, alternately (`rounds` times), and the Wald tests of every edge
+    the order allows at false-discovery rate `fdr`."""
+    covs, counts, W, enc, order, targets, _ = _umni_soft_fit(rows, ys)
+    enc = _unit_rows(unmix_targets(enc, covs, order, targets), covs[0])
+    for _ in range(rounds):
+        enc, fit = refine_encoder(enc, covs, counts, order, targets); enc = _unit_rows(enc, covs[0])
+        targets = estimate_targets(enc, covs, counts, order)
+    Z = edge_wald(enc, covs, counts, order, targets)
+    return enc @ W, graph_from_wald(Z, order, fdr), order, Z, {**fit, "targets": targets}
 
 # %% ../../nbs/31_score_crl.ipynb #e3de5958
 def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussian", max_weight: int = 2,
@@ -872,14 +890,13 @@ def umni_crl(x, env, n_latents: int, intervention: str = "hard", scores="gaussia
     rows, ws, ratios = _umni_search(Rx, integer_combinations(M, max_weight), chunk)
     enc, order = _standardize_rows(rows, ys[0]), list(range(n))     # rows come in causal order
     steps = {"encoder_step1": enc @ U.T, "combinations": ws, "rank_ratios": ratios}
-    if edge_test == "mle" and intervention == "soft":
-        enc, G, order, Z, fit = _umni_soft_mle(enc, ys, fdr); steps.update(fit)
+    if edge_test == "mle":
+        fit_graph = _umni_soft_mle if intervention == "soft" else _umni_mle
+        enc, G, order, Z, fit = fit_graph(enc, ys, fdr); steps.update(fit)
         return ScoreCRLResult("UMNI-CRL", mean, enc @ U.T, G, order, Z, steps, time.perf_counter() - t0)
     if intervention == "hard":
         enc = _standardize_rows(unmix_multi(enc, ys), ys[0])
-    if edge_test == "mle":
-        enc, G, Z, fit = _umni_mle(enc, ys, order, fdr); steps.update(fit)
-    else: G, Z = ci_graph(ys[0] @ enc.T, order, alpha)
+    G, Z = ci_graph(ys[0] @ enc.T, order, alpha)
     return ScoreCRLResult("UMNI-CRL", mean, enc @ U.T, G, order, Z, steps, time.perf_counter() - t0)
 
 def unmix_multi(enc, ys):
