@@ -25,10 +25,10 @@ __all__ = ['gscale_i', 'GSCALE', 'order_cost', 'exact_order', 'greedy_order', 'p
            'causal_order_whitened', 'unmix_hard_moments', 'target_matrix', 'hard_intervention_nll', 'refine_encoder',
            'edge_wald', 'benjamini_hochberg', 'graph_from_wald', 'graph_at_fdr', 'soft_intervention_nll',
            'refine_soft_encoder', 'soft_order_search', 'lscale_i', 'env_target_labelling', 'incorrect_mixing',
-           'soft_labelling', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'soft_edge_wald',
-           'unmix_targets', 'umni_crl', 'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions',
-           'pairs_from_meta', 'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss',
-           'GSCALEResult', 'score_mixing_matrix', 'evaluate_mcc']
+           'soft_labelling', 'evaluate_crl', 'integer_combinations', 'estimate_targets', 'soft_edge_wald', 'umni_crl',
+           'unmix_multi', 'ci_graph', 'mixing_from_meta', 'latent_precisions', 'pairs_from_meta',
+           'latent_score_differences', 'oracle_score_differences', 'make_mlp', 'gscale_loss', 'GSCALEResult',
+           'score_mixing_matrix', 'evaluate_mcc']
 
 # %% ../../nbs/31_score_crl.ipynb #651f802a
 def order_cost(W, order) -> float:
@@ -274,6 +274,11 @@ def whitening(cov0):
     if w[0] <= 1e-12 * w[-1]: raise ValueError("x: environment 0's covariance is singular in the latent subspace")
     return (V / np.sqrt(w)) @ V.T
 
+def _white_moments(ys):
+    "The environments' covariances in the coordinates where environment 0 is white, the counts and W (`whitening`)."
+    covs, counts = environment_moments(ys); W = whitening(covs[0])
+    return np.einsum("ab,ebc,cd->ead", W, covs, W), counts, W
+
 def causal_order_whitened(dP, enc=None):
     """Roots first, on the precision changes dP[m] = P_0 − P_m in coordinates where environment 0 is white (there the
     estimation noise of every entry has about the same size, 1/√N, whatever the latents' scales). Sequentially, the
@@ -301,13 +306,17 @@ def _unit_rows(enc, cov0):
     enc = enc / np.sqrt(np.einsum("ia,ab,ib->i", enc, cov0, enc))[:, None]
     return enc * np.sign(enc[np.arange(len(enc)), np.abs(enc).argmax(1)])[:, None]
 
-def unmix_hard_moments(enc, covs, order):
-    "`unmix_hard` from the environments' covariances: in order, remove from row m its regression in environment m."
+def unmix_hard_moments(enc, covs, order, targets=None):
+    """`unmix_hard` from the environments' covariances: in order, remove from row m its regression on the rows before
+    it in an environment that hard-intervenes on m, where z_m is independent of them: environment m + 1 (LSCALE-I),
+    or with `targets` (one list per environment) the one of fewest targets among those that intervene on m."""
     enc = enc.copy()
     for k, m in enumerate(order):
         pre = list(order[:k])
-        if not pre: continue
-        C = enc @ covs[m + 1] @ enc.T
+        e = m + 1 if targets is None else min((e for e, t in enumerate(targets) if m in t),
+                                              key=lambda e: len(targets[e]), default=None)
+        if not pre or e is None: continue
+        C = enc @ covs[e] @ enc.T
         enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
     return enc
 
@@ -508,8 +517,7 @@ def _lscale_mle(ys, U, n, fdr, max_passes: int = 4):
     fitted rows projected out and a new fit, until the order repeats; the fit of lowest likelihood loss is kept and
     every edge its order allows is tested by its Wald statistic at false-discovery rate `fdr`. Returns the encoder
     (on x), the graph, the order, |z| and the intermediate steps."""
-    covs, counts = environment_moments(ys)
-    W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W); U = U @ W
+    covs, counts, W = _white_moments(ys); U = U @ W
     dP = np.linalg.inv(covs[:1]) - np.linalg.inv(covs[1:])
     order, second, rows = causal_order_whitened(dP)
     enc1 = np.empty((n, n)); enc1[order] = np.stack(rows); enc1 = _unit_rows(enc1, covs[0])
@@ -614,8 +622,7 @@ def _lscale_soft_mle(ys, U, n, fdr, screen: int = 20):
     """LSCALE-I for soft interventions with Gaussian scores: the order and rows of the whitened precision changes
     (the noise coordinates), the maximum-likelihood encoder with the order search, and the Wald statistics of the
     precision changes at false-discovery rate `fdr` over the pairs the order allows (the transitive closure)."""
-    covs, counts = environment_moments(ys)
-    W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W)
+    covs, counts, W = _white_moments(ys)
     dP = np.linalg.inv(covs[:1]) - np.linalg.inv(covs[1:])
     order1, second, rows = causal_order_whitened(dP)
     enc1 = np.empty((n, n)); enc1[order1] = np.stack(rows)
@@ -818,8 +825,7 @@ def _umni_soft_fit(rows, ys, max_rounds: int = 8):
     and the maximum-likelihood encoder of the soft model with the order search, alternately until the targets repeat
     (at most `max_rounds`). Returns the white covariances, the counts, W, the encoder, the order, the targets and the
     fit."""
-    covs, counts = environment_moments(ys); n = len(rows)
-    W = whitening(covs[0]); covs = np.einsum("ab,ebc,cd->ead", W, covs, W)
+    covs, counts, W = _white_moments(ys); n = len(rows)
     enc = np.linalg.qr((rows @ np.linalg.inv(W)).T)[0].T                # rows orthonormal, spans kept in order
     order = list(range(n)); targets = estimate_targets(enc, covs, counts, order)
     for rounds in range(1, max_rounds + 1):
@@ -836,24 +842,13 @@ def _umni_soft_mle(rows, ys, fdr, max_rounds: int = 8):
     enc = _unit_rows(enc, covs[0]); Z = soft_edge_wald(enc, covs, counts, order, targets)
     return enc @ W, graph_from_wald(Z, order, fdr), order, Z, {**fit, "targets": targets}
 
-def unmix_targets(enc, covs, order, targets):
-    """Hard interventions: in `order`, each latent's row minus its regression on the rows before it in an
-    environment that intervenes on it (the one with the fewest targets), where the latent is independent of them."""
-    T = target_matrix(targets, len(covs), len(enc)); enc = enc.copy()
-    for k, m in enumerate(order):
-        pre, es = list(order[:k]), np.flatnonzero(T[:, m])
-        if not pre or not len(es): continue
-        e = es[np.argmin(T[es].sum(1))]; C = enc @ covs[e] @ enc.T
-        enc[m] = enc[m] - np.linalg.solve(C[np.ix_(pre, pre)], C[pre, m]) @ enc[pre]
-    return enc
-
 def _umni_mle(rows, ys, fdr, rounds: int = 2):
     """UMNI-CRL for hard interventions with Gaussian scores: the order and the targets of `_umni_soft_fit` (a hard
-    intervention is a soft one), the unmixing with those targets (`unmix_targets`), then the maximum-likelihood
+    intervention is a soft one), the unmixing with those targets (`unmix_hard_moments`), then the maximum-likelihood
     encoder of the hard model and the targets again, alternately (`rounds` times), and the Wald tests of every edge
     the order allows at false-discovery rate `fdr`."""
     covs, counts, W, enc, order, targets, _ = _umni_soft_fit(rows, ys)
-    enc = _unit_rows(unmix_targets(enc, covs, order, targets), covs[0])
+    enc = _unit_rows(unmix_hard_moments(enc, covs, order, targets), covs[0])
     for _ in range(rounds):
         enc, fit = refine_encoder(enc, covs, counts, order, targets); enc = _unit_rows(enc, covs[0])
         targets = estimate_targets(enc, covs, counts, order)
