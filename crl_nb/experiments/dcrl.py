@@ -56,6 +56,8 @@ class DCRLStudyConfig(StudyConfig):
     check_determinism: bool = setting(True, "train the first model again and compare its scores", flag)
     hard_hypotheses: str = setting("chosen", "hypotheses evaluated in the hard phase: each pair's most probable "
                                    "('chosen') or all, with straight-through weights ('all')", one_of("chosen", "all"))
+    compile: bool = setting(False, "compile each training step (torch.compile, one graph per phase); "
+                            "compiling takes seconds per phase, so it pays only in long runs", flag)
 
     DATASETS = ("linear_gaussian",)
     PROFILES = {"smoke": dict(n_values=[3], n_pairs=3000, steps=300, dci_samples=300, trajectory_n=[3]),

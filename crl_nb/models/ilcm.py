@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,7 @@ from ..nets import mlp, timestep_embedding
 
 # %% auto #0
 __all__ = ['LOG2PI', 'PRIORS', 'ParallelMLP', 'GaussianEncoder', 'InterventionEncoder', 'AffineSolutions', 'Schedule', 'ILCM',
-           'check_features', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
+           'check_features', 'CompiledLoss', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
 
 # %% ../../nbs/32_ilcm.ipynb #68423a0b
 LOG2PI = math.log(2 * math.pi)
@@ -164,14 +165,11 @@ class _ILCMPosterior:
             q = one_hot + q - q.detach()
         return q
 
-    def _project(self, mu, ls, mu_t, ls_t, generator):
+    def _project(self, mu, ls, mu_t, ls_t, lam, e, e_t):
         """Noise samples for all n + 1 hypotheses at once, shape (n + 1, B, n): under hypothesis I the components
-        outside I are shared by ε and ε̃ (posterior mean λμ + (1 − λ)μ̃, std likewise, λ ~ U(0, 1)); returns
-        ε, ε̃ and log q(ε, ε̃ | x, x̃, I) (n + 1, B)."""
-        B, n = mu.shape
-        lam = torch.rand(B, 1, generator=generator, device=mu.device, dtype=mu.dtype)
-        e = torch.randn(B, n, generator=generator, device=mu.device, dtype=mu.dtype)
-        e_t = torch.randn(B, n, generator=generator, device=mu.device, dtype=mu.dtype)
+        outside I are shared by ε and ε̃ (posterior mean λμ + (1 − λ)μ̃, std likewise); λ (B, 1) ~ U(0, 1) and the
+        standard normals e, ẽ (B, n) are given (`ILCM.draws`). Returns ε, ε̃ and log q(ε, ε̃ | x, x̃, I) (n + 1, B)."""
+        n = mu.shape[1]
         s, s_t = ls.exp(), ls_t.exp()
         ls_sh = torch.log(lam * s + (1 - lam) * s_t)
         sh = lam * mu + (1 - lam) * mu_t + ls_sh.exp() * e
@@ -212,26 +210,39 @@ class _ILCMPosterior:
 # %% ../../nbs/32_ilcm.ipynb #501f8c72
 class _ILCMLoss:
     "The training objective of `ILCM` (a mixin)."
-    def loss(self, x, x_t, weights: dict, generator=None) -> tuple[torch.Tensor, dict]:
-        """Negative ELBO of a batch of pairs (or of single observations in pretraining / for β-VAE) and its parts, as
-        detached tensors (no host synchronisation inside a step)."""
-        x, x_t = self.standardize(x), self.standardize(x_t)
-        beta = weights["beta"]
+    def draws(self, x, weights: dict, generator=None) -> dict:
+        """Every random number of one `loss` call on the batch `x` (B, d), drawn from `generator` in a fixed order:
+        the likelihood's own (`_aux`, on 2B rows), then the encoder noise e (2B, n) of pretraining and β-VAE, or the
+        projection's λ (B, 1), e and ẽ (B, n) for pairs."""
+        B, kw = len(x), dict(generator=generator, device=x.device, dtype=x.dtype)
+        aux = self._aux(x.new_empty((2 * B, self.dim)), generator)
         if self.prior == "beta_vae" or weights["phase"] == "pretrain":
-            xs = torch.cat([x, x_t]); aux = self._aux(xs, generator)
+            return {"aux": aux, "e": torch.randn(2 * B, self.n, **kw)}
+        return {"aux": aux, "lam": torch.rand(B, 1, **kw), "e": torch.randn(B, self.n, **kw),
+                "e_t": torch.randn(B, self.n, **kw)}
+
+    def loss(self, x, x_t, weights: dict, generator=None, draws: dict | None = None) -> tuple[torch.Tensor, dict]:
+        """Negative ELBO of a batch of pairs (or of single observations in pretraining / for β-VAE) and its parts, as
+        detached tensors (no host synchronisation inside a step). The random numbers are `draws` (`ILCM.draws`),
+        drawn from `generator` when not given: the rest is a deterministic function that `torch.compile` can take
+        whole."""
+        d = self.draws(x, weights, generator) if draws is None else draws
+        x, x_t = self.standardize(x), self.standardize(x_t)
+        beta, aux = weights["beta"], d["aux"]
+        if self.prior == "beta_vae" or weights["phase"] == "pretrain":
+            xs = torch.cat([x, x_t])
             mu, ls = self.encoder(xs, self._encoder_t(aux))
-            eps = mu + ls.exp() * torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+            eps = mu + ls.exp() * d["e"]
             kl = (0.5 * (mu ** 2 + (2 * ls).exp() - 1) - ls).sum(-1)
             rec = self.log_likelihood(xs, eps, aux)
             loss = (-rec + beta * kl + weights["z_reg"] * (mu ** 2).sum(-1)).mean()
             return loss, {"loss": loss.detach(), "recon": -rec.mean().detach(), "kl": kl.mean().detach()}
         B = len(x)
-        aux = self._aux(torch.cat([x, x_t]), generator)
         tt = self._encoder_t(aux)
         mu, ls = self.encoder(x, None if tt is None else tt[:B])
         mu_t, ls_t = self.encoder(x_t, None if tt is None else tt[B:])
         q = self.intervention_posterior(mu, mu_t, hard=weights["hard"])                # (B, n+1)
-        eps, eps_t, log_q = self._project(mu, ls, mu_t, ls_t, generator)
+        eps, eps_t, log_q = self._project(mu, ls, mu_t, ls_t, d["lam"], d["e"], d["e_t"])
         if weights["hard"] and weights.get("hard_hypotheses", "all") == "chosen":
             hyp = q.detach().argmax(-1); rows = torch.arange(B, device=x.device)     # one hypothesis per pair
             eps, eps_t, log_q = eps[hyp, rows], eps_t[hyp, rows], log_q[hyp, rows]
@@ -330,6 +341,48 @@ def check_features(x, name, dim, device):
     if x.shape[1] != dim: raise ValueError(f"{name}: expected {dim} columns, got shape {x.shape}")
     return torch.as_tensor(x, dtype=torch.float32, device=device)
 
+# %% ../../nbs/32_ilcm.ipynb #68fe93c1
+class CompiledLoss:
+    """`model.loss` compiled whole (`torch.compile(fullgraph=True)`), one graph per training phase. The random numbers
+    are drawn eagerly (`ILCM.draws`) and handed in, and the weights are tensors (β and the z-regulariser move from
+    step to step), so nothing breaks the graph or recompiles it within a phase. If compiling fails, in a forward pass
+    or a first backward pass, a one-line warning says why, the step is recomputed eagerly from the same draws, and
+    every later step is eager."""
+    def __init__(self, model: ILCM):
+        self.model, self.eager, self._last = model, False, None
+        self._compiled = torch.compile(model.loss, fullgraph=True, dynamic=False)
+
+    def _fail(self, err: Exception) -> None:
+        self.eager = True
+        first = (str(err).strip().splitlines() or [""])[0][:160]
+        warnings.warn(f"compile: torch.compile failed ({type(err).__name__}: {first}); training eagerly",
+                      RuntimeWarning, stacklevel=3)
+
+    def __call__(self, x, x_t, weights: dict, generator=None) -> tuple[torch.Tensor, dict]:
+        "The loss and its parts, as `model.loss(x, x_t, weights, generator)` returns them."
+        d = self.model.draws(x, weights, generator)
+        self._last = (x, x_t, weights, d)
+        if not self.eager:
+            w = {k: torch.tensor(v, dtype=x.dtype, device=x.device) if isinstance(v, float) else v
+                 for k, v in weights.items()}
+            try: return self._compiled(x, x_t, w, draws=d)
+            except Exception as err: self._fail(err)
+        return self.model.loss(x, x_t, weights, draws=d)
+
+    def backward(self, loss: torch.Tensor, parts: dict) -> tuple[torch.Tensor, dict]:
+        """Back-propagate `loss`; if the compiled backward pass fails, warn and redo the step eagerly from the same
+        draws. Returns the loss and parts that were back-propagated."""
+        try:
+            loss.backward(); return loss, parts
+        except Exception as err:
+            if self.eager: raise
+            self._fail(err)
+        for p in self.model.parameters(): p.grad = None
+        x, x_t, weights, d = self._last
+        loss, parts = self.model.loss(x, x_t, weights, draws=d); loss.backward()
+        return loss, parts
+
+
 # %% ../../nbs/32_ilcm.ipynb #abc7c9c8
 def _check_finite(finite: list, first: int, schedule: Schedule, steps: int) -> None:
     "Raise if any step since `first` had a non-finite loss (`finite`: one boolean tensor per step)."
@@ -342,17 +395,20 @@ def _check_finite(finite: list, first: int, schedule: Schedule, steps: int) -> N
 
 def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 256, lr: float = 1e-3,
                 schedule: Schedule | None = None, seed: int = 0, grad_clip: float = 10.0, device=None,
-                log_every: int = 100, desc: str | None = None, flush_denormals: bool | None = None) -> dict:
+                log_every: int = 100, desc: str | None = None, flush_denormals: bool | None = None,
+                compile: bool = False) -> dict:
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
     (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
-    floats are flushed to zero on the CPU unless `flush_denormals=False`. Returns the history: step, phase and the
-    loss parts every `log_every` steps, plus seconds."""
+    floats are flushed to zero on the CPU unless `flush_denormals=False`; `compile=True` runs the loss as one
+    compiled graph per phase (`CompiledLoss`). Returns the history: step, phase and the loss parts every `log_every`
+    steps, plus seconds."""
     steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
                                     check_int(log_every, "log_every"))
     lr = check_number(lr, "lr", low_open=True)
     schedule = schedule or Schedule()
     device = get_device(device)
     flush = check_option(flush_denormals, "flush_denormals", [None, True, False])
+    step_loss = CompiledLoss(model) if check_option(compile, "compile", [False, True]) else None
     x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
     check_same_length(x=x, x_tilde=x_tilde)
     if batch_size > len(x):
@@ -374,9 +430,13 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
             if pos + batch_size > len(x): perm, pos = torch.randperm(len(x), generator=gi).to(device), 0
             idx = perm[pos:pos + batch_size]; pos += batch_size
             w = schedule.at(step, steps)
-            loss, parts = model.loss(x[idx], x_tilde[idx], w, generator=g)
+            if step_loss is None:
+                loss, parts = model.loss(x[idx], x_tilde[idx], w, generator=g)
+                opt.zero_grad(set_to_none=True); loss.backward()
+            else:
+                loss, parts = step_loss(x[idx], x_tilde[idx], w, g)
+                opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
             finite.append(torch.isfinite(parts["loss"]))  # checked when logging: no host sync per step
-            opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), grad_clip); opt.step()
             if step % log_every == 0 or step == steps - 1:
                 _check_finite(finite, first, schedule, steps); first = step + 1
