@@ -56,10 +56,14 @@ def smoke_runs(tmp_path_factory):
     return tmp_path_factory.mktemp("smoke_runs")
 
 
+SMOKE_RUN_HERE = set()   # the experiments whose smoke test ran in this process (this worker)
+
+
 @pytest.mark.xdist_group("smoke_runs")
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
     tmp_path = smoke_runs
+    SMOKE_RUN_HERE.add(name)
     r = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     (run_dir,) = (tmp_path / name).iterdir()
@@ -92,13 +96,19 @@ def test_explorer_builds_under_a_kernel(tmp_path):
     assert not any("explorer skipped" in "".join(o.get("text", "")) for o in outputs)
 
 @pytest.mark.xdist_group("smoke_runs")
-def test_reproduce_and_report(smoke_runs):
+def test_reproduce_and_report(smoke_runs, request):
     "Every experiment at smoke (skipped where the test above already ran it with the same parameters), then the report."
     tmp_path = smoke_runs
+    # the smoke tests selected in this session ran before this one, on this worker: otherwise their group was split
+    # over the workers and reproduce would run them all again
+    selected = {item.callspec.params["name"] for item in request.session.items
+                if item.originalname == "test_every_experiment_runs_at_smoke_profile"}
+    assert selected <= SMOKE_RUN_HERE, (f"the smoke runs of {sorted(selected - SMOKE_RUN_HERE)} ran on another worker "
+                                        "or after this test: pytest-xdist is not keeping the 'smoke_runs' group together")
     r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     for name in EXPERIMENTS:
-        assert f"[{name}] ok" in r.stdout or f"[{name}] skipped" in r.stdout, r.stdout
+        assert f"[{name}] {'skipped' if name in selected else 'ok'}" in r.stdout, r.stdout
     report = tmp_path / "report"
     md = (report / "report.md").read_text()
     assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md
