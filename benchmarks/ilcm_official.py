@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from crl_nb.core import flush_denormals, write_json  # noqa: E402
 from crl_nb.data.synthetic import weakly_supervised  # noqa: E402
-from crl_nb.models.ilcm import ILCM, CompiledLoss, Schedule, train_pairs  # noqa: E402
+from crl_nb.models.ilcm import ILCM, PairLoss, Schedule, train_pairs  # noqa: E402
 from crl_nb.runner import environment, hardware_summary  # noqa: E402
 
 N = 5
@@ -102,28 +102,25 @@ def train_official(model, m, x, xt, labels, steps: int, batch: int):
 
 
 def rounds_ours(model: ILCM, batches, phase: str, compiled: bool = False):
-    """A closure running one round of our step from `model`'s state; `compiled`: the loss of `train_pairs(...,
-    compile=True)` (`CompiledLoss`). The compiled variant keeps one module and reloads the state into it in place,
+    """A closure running one round of our step from `model`'s state, as `train_pairs` runs it (`PairLoss`);
+    `compiled`: with `compile=True`. The compiled variant keeps one module and reloads the state into it in place,
     so that its graph is compiled once, in the warm-up round, and not timed."""
     state = copy.deepcopy(model.state_dict())
     w = Schedule().at(80 if phase == "hard" else 50, 100)
     keep = ILCM(model.dim, model.n, "ilcm") if compiled else None
-    step_loss = CompiledLoss(keep) if compiled else None
+    compiled_loss = PairLoss(keep) if compiled else None
 
     def run() -> float:
         mm = keep if compiled else ILCM(model.dim, model.n, "ilcm")
         mm.load_state_dict(state); mm.train()
+        step_loss = compiled_loss or PairLoss(mm, compile=False)
         adam = torch.optim.Adam(mm.parameters(), lr=1e-4)
         g = torch.Generator().manual_seed(0)
         with flush_denormals(True):
             t0 = time.perf_counter()
             for x, xt, _ in batches:
-                if compiled:
-                    loss, parts = step_loss(x, xt, w, g)
-                    adam.zero_grad(set_to_none=True); step_loss.backward(loss, parts)
-                else:
-                    loss, _ = mm.loss(x, xt, w, generator=g)
-                    adam.zero_grad(set_to_none=True); loss.backward()
+                loss, parts = step_loss(x, xt, w, g)
+                adam.zero_grad(set_to_none=True); step_loss.backward(loss, parts)
                 nn.utils.clip_grad_norm_(mm.parameters(), 10.0); adam.step()
             return time.perf_counter() - t0
     return run

@@ -26,7 +26,7 @@ from ..nets import mlp, timestep_embedding
 
 # %% auto #0
 __all__ = ['LOG2PI', 'PRIORS', 'ParallelMLP', 'GaussianEncoder', 'InterventionEncoder', 'AffineSolutions', 'Schedule', 'ILCM',
-           'check_features', 'CompiledLoss', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
+           'check_features', 'PairLoss', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
 
 # %% ../../nbs/32_ilcm.ipynb #68423a0b
 LOG2PI = math.log(2 * math.pi)
@@ -342,15 +342,16 @@ def check_features(x, name, dim, device):
     return torch.as_tensor(x, dtype=torch.float32, device=device)
 
 # %% ../../nbs/32_ilcm.ipynb #68fe93c1
-class CompiledLoss:
-    """`model.loss` compiled whole (`torch.compile(fullgraph=True)`), one graph per training phase. The random numbers
-    are drawn eagerly (`ILCM.draws`) and handed in, and the weights are tensors (β and the z-regulariser move from
-    step to step), so nothing breaks the graph or recompiles it within a phase. If compiling fails, in a forward pass
-    or a first backward pass, a one-line warning says why, the step is recomputed eagerly from the same draws, and
-    every later step is eager."""
-    def __init__(self, model: ILCM):
-        self.model, self.eager, self._last = model, False, None
-        self._compiled = torch.compile(model.loss, fullgraph=True, dynamic=False)
+class PairLoss:
+    """The loss of one `train_pairs` step and its backward pass, eager or (`compile=True`) compiled whole by
+    `torch.compile(fullgraph=True)`, one graph per training phase. The random numbers are drawn eagerly
+    (`ILCM.draws`) and handed in, and the compiled graph gets the weights as tensors (β and the z-regulariser move
+    from step to step), so nothing breaks the graph or recompiles it within a phase. If compiling fails, in a forward
+    pass or a first backward pass, a one-line warning says why, the step is recomputed eagerly from the same draws,
+    and every later step is eager. Eager, it is `model.loss(x, x_t, weights, generator)` to the last bit."""
+    def __init__(self, model: ILCM, compile: bool = True):
+        self.model, self.eager, self._last = model, not compile, None
+        self._compiled = torch.compile(model.loss, fullgraph=True, dynamic=False) if compile else None
 
     def _fail(self, err: Exception) -> None:
         self.eager = True
@@ -400,7 +401,7 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
     (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
     floats are flushed to zero on the CPU unless `flush_denormals=False`; `compile=True` runs the loss as one
-    compiled graph per phase (`CompiledLoss`). Returns the history: step, phase and the loss parts every `log_every`
+    compiled graph per phase (`PairLoss`). Returns the history: step, phase and the loss parts every `log_every`
     steps, plus seconds."""
     steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
                                     check_int(log_every, "log_every"))
@@ -408,7 +409,7 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     schedule = schedule or Schedule()
     device = get_device(device)
     flush = check_option(flush_denormals, "flush_denormals", [None, True, False])
-    step_loss = CompiledLoss(model) if check_option(compile, "compile", [False, True]) else None
+    step_loss = PairLoss(model, check_option(compile, "compile", [False, True]))
     x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
     check_same_length(x=x, x_tilde=x_tilde)
     if batch_size > len(x):
@@ -430,12 +431,8 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
             if pos + batch_size > len(x): perm, pos = torch.randperm(len(x), generator=gi).to(device), 0
             idx = perm[pos:pos + batch_size]; pos += batch_size
             w = schedule.at(step, steps)
-            if step_loss is None:
-                loss, parts = model.loss(x[idx], x_tilde[idx], w, generator=g)
-                opt.zero_grad(set_to_none=True); loss.backward()
-            else:
-                loss, parts = step_loss(x[idx], x_tilde[idx], w, g)
-                opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
+            loss, parts = step_loss(x[idx], x_tilde[idx], w, g)
+            opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
             finite.append(torch.isfinite(parts["loss"]))  # checked when logging: no host sync per step
             nn.utils.clip_grad_norm_(model.parameters(), grad_clip); opt.step()
             if step % log_every == 0 or step == steps - 1:
