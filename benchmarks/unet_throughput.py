@@ -11,7 +11,14 @@ Sections (each a key of the results dict, each a function of the parsed args, ru
   peak_rss          peak RSS of one training step per model, each in a fresh subprocess. It runs first: Linux carries a
                     process's ru_maxrss across fork + exec, so a child started from a big parent would report the
                     parent's peak; VmHWM from /proc/self/status (the child's own peak) is recorded as a cross-check
-  train_throughput  images/s, measured alternately (ours, diffusers, ours, ...) for --rounds rounds of --steps steps
+  train_throughput  images/s, measured alternately (ours, diffusers, ours, ...) for --rounds rounds of --steps steps,
+                    in float32 and, on a CPU with native bfloat16 arithmetic, under bf16 autocast
+                    (as Trainer(bf16=True))
+  conv_bound        FLOPs of one training step's convolutions and linear layers (torch's FlopCounterMode) over its
+                    float32 time, against the rate of a large float32 matrix product on the same threads: how close
+                    to the machine's float32 limit a step already is
+  bf16_quality      the same UNet trained as a DDPM on MNIST in float32 and in bf16 (same seed, data and steps), then
+                    both scored in float32 on held-out images: what bf16 costs in denoising error
   sampling_throughput  DDIM sampling and inversion (50 steps, eta 0) images/s, ours and diffusers' schedulers + UNet2DModel
 Parameter counts (asserted within 10 %) are always computed. Add a section by writing `def my_section(a) -> dict`
 and listing it in SECTIONS.
@@ -19,6 +26,7 @@ and listing it in SECTIONS.
 Writes benchmarks/results/unet_throughput.json (settings, parameter counts, every timing, env).
 """
 import argparse
+import contextlib
 import json
 import resource
 import statistics
@@ -36,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from crl_nb.core import write_json  # noqa: E402
 from crl_nb.nets import UNet, n_params  # noqa: E402
 from crl_nb.runner import environment  # noqa: E402
+from crl_nb.train import bf16_supported  # noqa: E402
 
 IMAGE_SIZE, CHANNELS = 28, 1
 MODELS = ("ours", "diffusers")
@@ -56,8 +65,14 @@ def forward(which: str, model, x, t):
     return model(x, t) if which == "ours" else model(x, t).sample
 
 
-def make_step(which: str, model, batch: int):
-    "A closure running one training step on fixed random inputs (the data cost is not timed)."
+def precisions() -> tuple:
+    "float32, plus bf16 autocast where the CPU computes in bfloat16 natively."
+    return ("fp32", "bf16") if bf16_supported("cpu") else ("fp32",)
+
+
+def make_step(which: str, model, batch: int, precision: str = "fp32"):
+    """A closure running one training step on fixed random inputs (the data cost is not timed); `precision="bf16"`
+    runs the forward pass under CPU bf16 autocast, as `Trainer(bf16=True)` does."""
     g = torch.Generator().manual_seed(1)
     x = torch.randn(batch, CHANNELS, IMAGE_SIZE, IMAGE_SIZE, generator=g)
     target = torch.randn(x.shape, generator=g)
@@ -65,7 +80,9 @@ def make_step(which: str, model, batch: int):
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
     def step():
-        loss = F.mse_loss(forward(which, model, x, t), target)
+        with (torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bf16" else contextlib.nullcontext()):
+            out = forward(which, model, x, t)
+        loss = F.mse_loss(out.float(), target)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         return loss.item()
     return step
@@ -79,24 +96,94 @@ def param_counts() -> dict:
 
 
 def train_throughput(a) -> dict:
-    "Median images/s of each model; rounds alternate between the models so drifts in machine load hit both."
-    models = {m: build(m) for m in MODELS}
-    steps = {m: make_step(m, models[m], a.batch) for m in MODELS}
-    for m in MODELS:
-        for _ in range(a.warmup): steps[m]()
-    rates = {m: [] for m in MODELS}
+    """Median images/s of each model and precision; rounds alternate between them so drifts in machine load hit
+    all. Ratios are against diffusers in float32, and between the two models at equal precision."""
+    variants = [f"{m}_{p}" for p in precisions() for m in MODELS]
+    steps = {}
+    for v in variants:
+        m, p = v.rsplit("_", 1)
+        steps[v] = make_step(m, build(m), a.batch, p)
+    for v in variants:
+        for _ in range(a.warmup): steps[v]()
+    rates = {v: [] for v in variants}
     for r in range(a.rounds):
-        for m in MODELS:
+        for v in variants:
             t0 = time.perf_counter()
-            for _ in range(a.steps): steps[m]()
-            rates[m].append(a.batch * a.steps / (time.perf_counter() - t0))
-        print(f"round {r + 1}/{a.rounds}: " + "   ".join(f"{m} {rates[m][-1]:7.1f} img/s" for m in MODELS), flush=True)
-    med = {m: statistics.median(v) for m, v in rates.items()}
-    ratio = med["ours"] / med["diffusers"]
-    print(f"median: ours {med['ours']:.1f} img/s   diffusers {med['diffusers']:.1f} img/s   ours/diffusers {ratio:.3f}", flush=True)
+            for _ in range(a.steps): steps[v]()
+            rates[v].append(a.batch * a.steps / (time.perf_counter() - t0))
+        print(f"round {r + 1}/{a.rounds}: " + "   ".join(f"{v} {rates[v][-1]:6.1f}" for v in variants) + " img/s",
+              flush=True)
+    med = {v: statistics.median(x) for v, x in rates.items()}
+    ratios = {f"{v}_over_diffusers_fp32": med[v] / med["diffusers_fp32"] for v in variants if v != "diffusers_fp32"}
+    ratios.update({f"ours_over_diffusers_{p}": med[f"ours_{p}"] / med[f"diffusers_{p}"] for p in precisions()})
+    print("median img/s: " + "   ".join(f"{v} {med[v]:.1f}" for v in variants), flush=True)
+    print("ratios: " + "   ".join(f"{k} {r:.3f}" for k, r in ratios.items()), flush=True)
     return {"batch": a.batch, "steps_per_round": a.steps, "rounds": a.rounds, "warmup_steps": a.warmup,
             "torch_threads": torch.get_num_threads(), "images_per_s": rates, "median_images_per_s": med,
-            "ratio_ours_over_diffusers": ratio}
+            "ratios": ratios, "ratio_ours_over_diffusers": ratios["ours_over_diffusers_fp32"]}
+
+
+def conv_bound(a) -> dict:
+    """GFLOP/s of a float32 training step of each model (convolution and linear FLOPs, forward and backward, counted
+    by torch) against a 1024×1024 float32 matrix product on the same threads."""
+    from torch.utils.flop_counter import FlopCounterMode
+    g = torch.Generator().manual_seed(3)
+    A, B = torch.randn(1024, 1024, generator=g), torch.randn(1024, 1024, generator=g)
+    A @ B
+    t0 = time.perf_counter()
+    for _ in range(20): A @ B
+    peak = 2 * 1024 ** 3 * 20 / (time.perf_counter() - t0) / 1e9
+    out = {"matmul_gflops": peak}
+    for m in MODELS:
+        step = make_step(m, build(m), a.batch)
+        with FlopCounterMode(display=False) as fc: step()
+        flops = fc.get_total_flops()
+        for _ in range(a.warmup): step()
+        times = []
+        for _ in range(a.rounds):
+            t0 = time.perf_counter()
+            for _ in range(a.steps): step()
+            times.append((time.perf_counter() - t0) / a.steps)
+        rate = flops / statistics.median(times) / 1e9
+        out[m] = {"gflop_per_step": flops / 1e9, "step_seconds": statistics.median(times), "gflops": rate,
+                  "fraction_of_matmul": rate / peak}
+        print(f"{m:9s} {flops / 1e9:6.2f} GFLOP per step in {statistics.median(times) * 1e3:6.1f} ms: "
+              f"{rate:6.1f} GFLOP/s = {rate / peak:.2f} of a float32 matmul ({peak:.1f} GFLOP/s)", flush=True)
+    return out
+
+
+def bf16_quality(a) -> dict:
+    """Train the UNet as an epsilon-prediction DDPM on MNIST with crl_nb's Trainer, float32 and bf16 (same seed,
+    data and steps), then score both in float32 on held-out images at fixed timesteps and noise."""
+    from crl_nb.data.mnist import generate
+    from crl_nb.diffusion import make_schedule
+    from crl_nb.train import Trainer
+    if not bf16_supported("cpu"): return {"skipped": "no native bfloat16 arithmetic on this CPU"}
+    sched = make_schedule("linear", 1000)
+    data = generate(seed=0)["arrays"]                   # the 5,000 bundled digits, split 80 / 10 / 10
+    x = torch.as_tensor(data["x"]).float() / 127.5 - 1
+    x_tr, x_te = x[data["split"] == 0], x[data["split"] == 2]
+    g = torch.Generator().manual_seed(4)
+    t_te = torch.randint(0, 1000, (len(x_te),), generator=g)
+    n_te = torch.randn(x_te.shape, generator=g)
+
+    def loss_fn(model, x, gen):
+        t = torch.randint(0, 1000, (len(x),), generator=gen)
+        noise = torch.randn(x.shape, generator=gen)
+        return F.mse_loss(model(sched.q_sample(x, t, noise), t).float(), noise)
+
+    out = {"train_images": len(x_tr), "steps": a.quality_steps, "batch": a.batch, "test_images": len(x_te)}
+    for p in ("fp32", "bf16"):
+        model = build("ours")
+        T = Trainer(model, loss_fn, x_tr, batch_size=a.batch, lr=2e-4, max_steps=a.quality_steps, ema_decay=None,
+                    seed=0, device="cpu", bf16=p == "bf16", log_every=10 ** 9)
+        t0 = time.perf_counter(); T.fit(); secs = time.perf_counter() - t0
+        with torch.no_grad(): mse = F.mse_loss(model.eval()(sched.q_sample(x_te, t_te, n_te), t_te), n_te).item()
+        out[p] = {"train_seconds": secs, "test_mse": mse, "last_train_loss": T.history["loss"][-1]}
+        print(f"{p}: {a.quality_steps} steps in {secs:.1f} s, held-out epsilon MSE {mse:.4f}", flush=True)
+    out["test_mse_ratio_bf16_over_fp32"] = out["bf16"]["test_mse"] / out["fp32"]["test_mse"]
+    out["speed_ratio_bf16_over_fp32"] = out["fp32"]["train_seconds"] / out["bf16"]["train_seconds"]
+    return out
 
 
 def _rss_mb() -> float:
@@ -175,7 +262,8 @@ def sampling_throughput(a) -> dict:
     return {"batch": a.sample_batch, "steps": a.sample_steps, "rounds": a.sample_rounds, **out}
 
 
-SECTIONS = {"peak_rss": peak_rss, "train_throughput": train_throughput, "sampling_throughput": sampling_throughput}
+SECTIONS = {"peak_rss": peak_rss, "train_throughput": train_throughput, "conv_bound": conv_bound,
+            "sampling_throughput": sampling_throughput, "bf16_quality": bf16_quality}
 
 
 def main():
@@ -187,6 +275,7 @@ def main():
     ap.add_argument("--sample-batch", type=int, default=32, help="images per DDIM sampling / inversion run")
     ap.add_argument("--sample-steps", type=int, default=50)
     ap.add_argument("--sample-rounds", type=int, default=2)
+    ap.add_argument("--quality-steps", type=int, default=300, help="training steps of each bf16_quality model")
     ap.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     ap.add_argument("--peak-rss", choices=MODELS, help="internal: measure one training step in this process and print JSON")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "unet_throughput.json"))

@@ -20,7 +20,7 @@ from .core import (check_int, check_number, check_option, check_same_length, Che
                          get_device, load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
-__all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'Trainer']
+__all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'Trainer']
 
 # %% ../nbs/12_train.ipynb #a1bb24c7
 class EMA:
@@ -113,6 +113,15 @@ def _check_data(data) -> tuple[str, Any, int]:
 _MATCH_KEYS = ("seed", "batch_size", "n_data", "lr", "weight_decay", "betas", "grad_clip", "ema_decay", "model",
                "n_params", "lr_schedule", "warmup_steps", "min_lr_ratio")
 
+# %% ../nbs/12_train.ipynb #b16c0a02
+def bf16_supported(device) -> bool:
+    "Whether `device` has native bfloat16 arithmetic: `torch.cuda.is_bf16_supported()` on CUDA, oneDNN's check on CPU."
+    device = get_device(device)
+    if device.type == "cuda": return bool(torch.cuda.is_bf16_supported())
+    if device.type == "cpu":
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    return False
+
 # %% ../nbs/12_train.ipynb #ceac9096
 class _TrainerBatches:
     "The batch, the autocast context, the global RNG and the learning rate of a step of `Trainer` (a mixin)."
@@ -137,8 +146,9 @@ class _TrainerBatches:
         return _to_device(batch, self.device)
 
     def autocast(self):
-        "The autocast context of the forward pass: bf16 on CUDA when `self.bf16`, else a no-op."
-        return torch.autocast(device_type="cuda", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
+        "The autocast context of the forward pass: bf16 on the training device when `self.bf16`, else a no-op."
+        if not self.bf16: return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
 
     @contextlib.contextmanager
     def _global_rng(self, seed: int):
@@ -330,10 +340,11 @@ class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
         self.seed = check_int(seed, "seed", low=0)
         self.log_every = check_int(log_every, "log_every")
         self.device = get_device(device)
-        if bf16 is None: bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        if bf16 is None: bf16 = self.device.type == "cuda" and bf16_supported(self.device)
         elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
-        elif bf16 and self.device.type != "cuda":
-            raise ValueError(f"bf16: bf16 autocast is only used on CUDA devices, but the device is {self.device}; "
+        elif bf16 and not bf16_supported(self.device):
+            raise ValueError(f"bf16: the device {self.device} has no native bfloat16 arithmetic (on a CPU: no "
+                             "AVX-512 BF16 or AMX), where bf16 autocast is slower than float32; "
                              "pass bf16=None or False")
         self.bf16 = bf16
         if flush_denormals is None: flush_denormals = self.device.type == "cpu"
