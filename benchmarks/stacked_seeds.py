@@ -1,0 +1,167 @@
+#!/usr/bin/env python
+"""Does training K seeds of a pair model as one stacked model pay on this CPU? One training step of K models of the
+same shape (ILCM or DCRL, as `train_pairs` takes it: loss, backward, gradient clipping per model, Adam), either as K
+separate models one after another or as one stacked model (`torch.func.stack_module_state` + `vmap` over the
+parameters, the batches and the random draws of each model).
+
+    python benchmarks/stacked_seeds.py [--k 3] [--n 5 10] [--batch 64 256] [--rounds 5] [--steps 5]
+
+For each model, n, batch and training phase (pretrain, pairs, full, hard) it first checks that the stacked step is
+the separate step: five steps from the same start, after which every model's parameters are compared with its
+separate run. Then it times both in alternating rounds (one torch thread, as `train_pairs` trains) and reports the
+median milliseconds of a step of all K models and the ratio separate / stacked (above 1: stacking is faster).
+
+Writes benchmarks/results/stacked_seeds.json (settings, every timing, the differences, env with commit).
+"""
+import argparse
+import copy
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+from torch.func import functional_call, stack_module_state, vmap
+from torch.utils._pytree import tree_flatten, tree_unflatten
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from crl_nb.core import write_json  # noqa: E402
+from crl_nb.models.dcrl import DCRL  # noqa: E402
+from crl_nb.models.ilcm import ILCM, Schedule  # noqa: E402
+from crl_nb.runner import environment  # noqa: E402
+
+PHASE_STEP = {"pretrain": 0, "pairs": 3000, "full": 12000, "hard": 19000}   # a step of each phase, of 20,000
+LR, CLIP = 1e-3, 10.0
+
+
+def build(kind: str, n: int, seed: int):
+    torch.manual_seed(seed)
+    return DCRL(n, n, representation="point") if kind == "dcrl" else ILCM(n, n, prior="ilcm")
+
+
+def make_data(n: int, k: int, size: int = 2048):
+    "One dataset of pairs per seed (as the study gives each seed its own data)."
+    out = []
+    for s in range(k):
+        g = torch.Generator().manual_seed(100 + s)
+        x = torch.randn(size, n, generator=g)
+        out.append((x, x + 0.1 * torch.randn(size, n, generator=g)))
+    return out
+
+
+class Separate:
+    "K models, each stepped as train_pairs steps it."
+    def __init__(self, models, data):
+        self.models, self.data = models, data
+        for m, (x, xt) in zip(models, data): m.set_standardization(torch.cat([x, xt]))
+        self.opts = [torch.optim.Adam(m.parameters(), lr=LR) for m in models]
+
+    def step(self, w, idx, gens):
+        for m, opt, (x, xt), g in zip(self.models, self.opts, self.data, gens):
+            d = m.draws(x[idx], w, g)
+            loss, _ = m.loss(x[idx], xt[idx], w, draws=d)
+            opt.zero_grad(set_to_none=True); loss.backward()
+            torch.nn.utils.clip_grad_norm_(m.parameters(), CLIP); opt.step()
+
+    def params(self, k): return {name: p.detach() for name, p in self.models[k].named_parameters()}
+
+
+class Stacked:
+    "The same K models as one: parameters stacked on a leading axis, the loss vmapped over it."
+    def __init__(self, models, data):
+        self.models, self.data = models, data
+        for m, (x, xt) in zip(models, data): m.set_standardization(torch.cat([x, xt]))
+        params, self.buffers = stack_module_state(models)
+        self.params = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+        self.base = copy.deepcopy(models[0]).to("meta")
+        self.base.forward = self.base.loss
+        self.opt = torch.optim.Adam(list(self.params.values()), lr=LR)
+
+    def step(self, w, idx, gens):
+        draws = [m.draws(x[idx], w, g) for m, (x, _), g in zip(self.models, self.data, gens)]
+        leaves, spec = tree_flatten(draws[0])
+        where = [i for i, v in enumerate(leaves) if isinstance(v, torch.Tensor)]
+        stacked = [torch.stack([tree_flatten(d)[0][i] for d in draws]) for i in where]
+        x = torch.stack([x[idx] for x, _ in self.data]); xt = torch.stack([xt[idx] for _, xt in self.data])
+
+        def one(p, b, x1, x2, tensors):
+            lv = list(leaves)
+            for i, t in zip(where, tensors): lv[i] = t
+            return functional_call(self.base, (p, b), (x1, x2, w), {"draws": tree_unflatten(lv, spec)})[0]
+        losses = vmap(one)(self.params, self.buffers, x, xt, stacked)
+        self.opt.zero_grad(set_to_none=True); losses.sum().backward()
+        grads = [p.grad for p in self.params.values()]
+        norms = torch.stack([g.flatten(1).norm(dim=1) for g in grads]).norm(dim=0)      # (K,): each model's norm
+        coef = (CLIP / (norms + 1e-6)).clamp(max=1.0)
+        for g in grads: g.mul_(coef.view(-1, *[1] * (g.dim() - 1)))
+        self.opt.step()
+
+    def params_of(self, k): return {name: p[k].detach() for name, p in self.params.items()}
+
+
+def run_steps(trainer, w, k, steps, batch, size, seed=0):
+    gens = [torch.Generator().manual_seed(s) for s in range(k)]
+    gi = torch.Generator().manual_seed(seed)
+    for _ in range(steps):
+        trainer.step(w, torch.randint(0, size, (batch,), generator=gi), gens)
+
+
+def compare(kind, n, batch, phase, k, steps=5):
+    "Largest absolute difference of any parameter after `steps` stacked and separate steps from the same start."
+    w = Schedule().at(PHASE_STEP[phase], 20000)
+    data = make_data(n, k)
+    sep = Separate([build(kind, n, s) for s in range(k)], data)
+    stk = Stacked([build(kind, n, s) for s in range(k)], data)
+    run_steps(sep, w, k, steps, batch, 2048); run_steps(stk, w, k, steps, batch, 2048)
+    return max(float((sep.params(i)[name] - stk.params_of(i)[name]).abs().max())
+               for i in range(k) for name in sep.params(i))
+
+
+def time_pair(kind, n, batch, phase, k, rounds, steps):
+    w = Schedule().at(PHASE_STEP[phase], 20000)
+    data = make_data(n, k)
+    runners = {"separate": Separate([build(kind, n, s) for s in range(k)], data),
+               "stacked": Stacked([build(kind, n, s) for s in range(k)], data)}
+    for r in runners.values(): run_steps(r, w, k, 2, batch, 2048)
+    ms = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, r in runners.items():
+            t0 = time.perf_counter(); run_steps(r, w, k, steps, batch, 2048)
+            ms[name].append((time.perf_counter() - t0) / steps * 1e3)
+    med = {name: statistics.median(v) for name, v in ms.items()}
+    return {"ms_per_step_of_all_k": ms, "median_ms": med, "ratio_separate_over_stacked": med["separate"] / med["stacked"]}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--k", type=int, default=3, help="models (seeds) per stack")
+    ap.add_argument("--models", nargs="+", default=["ilcm", "dcrl"], choices=["ilcm", "dcrl"])
+    ap.add_argument("--n", type=int, nargs="+", default=[5, 10])
+    ap.add_argument("--batch", type=int, nargs="+", default=[64, 256])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=5, help="steps per timed round")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "stacked_seeds.json"))
+    a = ap.parse_args()
+    if a.k < 2: ap.error("--k: stacking needs at least 2 models")
+    torch.set_num_threads(1)
+    rows = []
+    for kind in a.models:
+        for n in a.n:
+            for batch in a.batch:
+                for phase in PHASE_STEP:
+                    diff = compare(kind, n, batch, phase, a.k)
+                    t = time_pair(kind, n, batch, phase, a.k, a.rounds, a.steps)
+                    rows.append({"model": kind, "n": n, "batch": batch, "phase": phase, "k": a.k,
+                                 "max_param_difference_after_5_steps": diff, **t})
+                    print(f"{kind:5s} n={n:2d} batch={batch:3d} {phase:8s}  separate {t['median_ms']['separate']:6.2f} ms"
+                          f"  stacked {t['median_ms']['stacked']:6.2f} ms  ratio {t['ratio_separate_over_stacked']:.2f}"
+                          f"  (parameters differ by {diff:.1e})", flush=True)
+    write_json(a.out, {"benchmark": "stacked_seeds", "torch_threads": 1, "lr": LR, "grad_clip": CLIP, "rows": rows,
+                       "env": {**environment(), "date": datetime.now(timezone.utc).isoformat()}})
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
