@@ -92,8 +92,8 @@ class Stacked:
             return functional_call(self.base, (p, b), (x1, x2, w), {"draws": tree_unflatten(lv, spec)})[0]
         losses = vmap(one)(self.params, self.buffers, x, xt, stacked)
         self.opt.zero_grad(set_to_none=True); losses.sum().backward()
-        grads = [p.grad for p in self.params.values()]
-        norms = torch.stack([g.flatten(1).norm(dim=1) for g in grads]).norm(dim=0)      # (K,): each model's norm
+        grads = [p.grad for p in self.params.values() if p.grad is not None]    # pretraining leaves some out
+        norms = torch.stack([g.reshape(len(g), -1).norm(dim=1) for g in grads]).norm(dim=0)      # (K,): each model's norm
         coef = (CLIP / (norms + 1e-6)).clamp(max=1.0)
         for g in grads: g.mul_(coef.view(-1, *[1] * (g.dim() - 1)))
         self.opt.step()
