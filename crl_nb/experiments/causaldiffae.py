@@ -21,6 +21,7 @@ from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_a
                                        positive, positive_int, setting, subset_of)
 from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
 from ..nets import UNET_DEFAULTS, UNET_SIZES
+from ..train import bf16_supported
 
 # %% auto #0
 __all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
@@ -45,6 +46,8 @@ class CausalDiffAEConfig(TaskConfig):
     decoder: str = setting("tiny", "UNet size, from crl_nb.nets.UNET_SIZES", one_of(*UNET_SIZES))
     encoder_width: int = setting(32, "channels of the encoder's first conv block", positive_int)
     ema_decay: float | None = setting(0.999, "EMA decay of the weights (None: no EMA)", optional(fraction))
+    bf16: bool | None = setting(None, "bf16 autocast in training (None: on CUDA only; True also on a CPU with native "
+                                "bfloat16, faster but not equal to float32)", optional(flag))
     T: int = setting(1000, "diffusion steps of the noise schedule", positive_int)
     spatial_condition: bool = setting(
         False, "the decoder also sees the condition tiled over the image with coordinates", flag)
@@ -90,6 +93,8 @@ class CausalDiffAEConfig(TaskConfig):
             raise ValueError("residual_masks: a mask τ > 0 needs additive_mean=True and condition_residual=False")
         if self.mean_sparsities and not self.additive_mean:
             raise ValueError("mean_sparsities: the mean-image penalty needs additive_mean=True")
+        if self.bf16 and not bf16_supported(self.device):
+            raise ValueError(f"bf16: the device {get_device(self.device)} has no native bfloat16 arithmetic")
         if any(float(s) != int(s) for s in self.ddim_choices):
             raise ValueError(f"ddim_choices: expected whole numbers of steps, got {self.ddim_choices}")
 
@@ -135,7 +140,8 @@ def build_model(cfg: CausalDiffAEConfig, task: CounterfactualTask, kind: str = "
 def _fit(cfg, model, task, name, steps, device, ckpt_dir, log, **kw):
     tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
     res = train_causaldiffae(model, X, Y if model.kind != "diffae" else None, steps=steps, batch_size=cfg.batch_size,
-                             lr=cfg.lr, anneal=cfg.anneal, ema_decay=cfg.ema_decay, seed=cfg.seed, device=device, **kw)
+                             lr=cfg.lr, anneal=cfg.anneal, ema_decay=cfg.ema_decay, seed=cfg.seed, device=device,
+                             bf16=cfg.bf16, **kw)
     if model.kind == "diffae": model.fit_probe(model.codes(X), Y)  # the direction an intervention moves the code along
     if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", task=task.name, steps=steps)
     log(f"{name}: trained {steps} steps in {res.seconds:.0f}s (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")

@@ -17,11 +17,12 @@ from ..counterfactuals import CounterfactualTask, composition, load_task
 from ..diffusion import ddim_sample
 from ..evaluation import SELECTION_KEY, EvaluationConfig, build_setup, choice_record, choose, evaluate
 from .causaldiffae import CausalDiffAEConfig
-from .config import (StudyConfig, StudyResult, fraction, numbers, one_of, optional, positive,
+from .config import (StudyConfig, StudyResult, flag, fraction, numbers, one_of, optional, positive,
                                        positive_int, non_negative_int, setting)
 from ..models.diffscm import (DiffSCM, DiffSCMPipeline, LabelSCM, RealismScorer, abduct, counterfactual, predict,
                                    save_model, train_guide, train_score_model)
 from ..nets import UNET_DEFAULTS, UNET_SIZES, to_uint8
+from ..train import bf16_supported
 
 # %% auto #0
 __all__ = ['DiffSCMConfig', 'causaldiffae_config', 'build_model', 'run_mnist', 'cld_selected_scale', 'mnist_record',
@@ -42,6 +43,8 @@ class DiffSCMConfig(StudyConfig):
     guide_width: int = setting(16, "channels of the guide's encoder", positive_int)
     T: int = setting(1000, "diffusion steps of the noise schedule", positive_int)
     ema_decay: float | None = setting(0.999, "EMA decay of the weights (None: no EMA)", optional(fraction))
+    bf16: bool | None = setting(None, "bf16 autocast in training (None: on CUDA only; True also on a CPU with native "
+                                "bfloat16, faster but not equal to float32)", optional(flag))
     L: float = setting(0.75, "abduction depth: fraction of the respaced schedule inverted (official 0.75)", fraction)
     ddim_steps: int = setting(40, "respaced DDIM steps over the whole schedule (official 100)", positive_int)
     scales: tuple = setting((0.0, 3.0, 10.0, 30.0, 100.0),
@@ -61,6 +64,8 @@ class DiffSCMConfig(StudyConfig):
     def validate(self):
         super().validate()
         if not 0 < self.L <= 1: raise ValueError(f"L: must lie in (0, 1], got {self.L!r}")
+        if self.bf16 and not bf16_supported(self.device):
+            raise ValueError(f"bf16: the device {get_device(self.device)} has no native bfloat16 arithmetic")
         if self.dataset == "morphomnist" and self.n is not None and self.n < 100:
             raise ValueError(f"n: expected an integer >= 100, got {self.n!r}")
 
@@ -87,7 +92,7 @@ def causaldiffae_config(cfg: DiffSCMConfig) -> CausalDiffAEConfig:
     if cfg.dataset != "morphomnist":
         raise ValueError(f"dataset: the comparison runs on morphomnist, got {cfg.dataset!r}")
     shared = ("profile", "seed", "device", "n", "steps", "batch_size", "lr", "decoder", "encoder_width", "ddim_steps",
-              "n_test", "measurer_steps", "n_composition", "n_images")
+              "n_test", "measurer_steps", "n_composition", "n_images", "bf16")
     return CausalDiffAEConfig(dataset="morphomnist", baselines=("diffae",), weak_fraction=None, noising=False,
                               **{k: getattr(cfg, k) for k in shared}).checked()
 
@@ -104,9 +109,9 @@ def build_model(cfg: DiffSCMConfig, image_shape, guide: str, out_dim: int, targe
 
 def _train_both(cfg, model, X, Y, device, ckpt_dir, name, log) -> dict:
     rs = train_score_model(model, X, steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, ema_decay=cfg.ema_decay,
-                           seed=cfg.seed, device=device)
+                           seed=cfg.seed, device=device, bf16=cfg.bf16)
     log(f"score model: {cfg.steps} steps in {rs.seconds:.0f}s (final ε-MSE {np.mean(rs.history['loss'][-50:]):.4f})")
-    rg = train_guide(model, X, Y, steps=cfg.guide_steps, seed=cfg.seed + 1, device=device)
+    rg = train_guide(model, X, Y, steps=cfg.guide_steps, seed=cfg.seed + 1, device=device, bf16=cfg.bf16)
     log(f"guide ({model.guide_kind}): {cfg.guide_steps} steps in {rg.seconds:.0f}s "
         f"(final loss {np.mean(rg.history['loss'][-50:]):.3f})")
     if ckpt_dir is not None:

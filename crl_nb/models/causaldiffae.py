@@ -347,11 +347,12 @@ def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_
                        labelled_fraction: float = 1.0, p_uncond: float = 0.0, anneal: float = 0.25,
                        ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
                        ckpt_every: int | None = None, warmup_steps: int = 50, resume: bool | str = False,
-                       standardise_labels: bool = True) -> TrainResult:
+                       standardise_labels: bool = True, bf16: bool | None = None) -> TrainResult:
     """Train on images `x` (N, C, H, W) uint8 and normalised labels `y` (N, n) (required unless kind='diffae').
     Only a seeded `labelled_fraction` of the samples keep their labels; `p_uncond` is the condition-dropout rate.
     `standardise_labels`: the model z-scores the labels internally (from the labelled samples), so that the label prior
-    N(ỹ_i, σ²) has the same signal-to-noise ratio for every variable; interventions stay in the caller's units."""
+    N(ỹ_i, σ²) has the same signal-to-noise ratio for every variable; interventions stay in the caller's units.
+    `bf16`: autocast of the forward pass, as `Trainer` takes it (None: on CUDA only)."""
     check_int(steps, "steps")  # named as the caller knows it, before any work
     if not 0 <= labelled_fraction <= 1:
         raise ValueError(f"labelled_fraction: must lie in [0, 1], got {labelled_fraction}")
@@ -394,7 +395,8 @@ def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_
 
     trainer = Trainer(model, loss_fn, (x, y, torch.as_tensor(labelled)), batch_size=batch_size, lr=lr, max_steps=steps,
                       ema_decay=ema_decay, seed=seed, device=device, ckpt_dir=ckpt_dir, ckpt_every=ckpt_every,
-                      lr_schedule="cosine", warmup_steps=min(warmup_steps, max(steps // 10, 1)), min_lr_ratio=0.1)
+                      lr_schedule="cosine", warmup_steps=min(warmup_steps, max(steps // 10, 1)), min_lr_ratio=0.1,
+                      bf16=bf16)
     holder["trainer"] = trainer
     t0 = time.perf_counter()
     history = trainer.fit(resume=resume)

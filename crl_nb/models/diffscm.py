@@ -96,11 +96,12 @@ class TrainResult(NamedTuple):
     seconds: float
 
 def _fit(module, loss_fn, data, steps, batch_size, lr, ema_decay, seed, device, ckpt_dir=None, resume=False,
-         weight_decay=0.0):
+         weight_decay=0.0, bf16=None):
     check_int(steps, "steps")  # named as the caller knows it, before training
     trainer = Trainer(module, loss_fn, data, batch_size=min(batch_size, len(data[0])), lr=lr, max_steps=steps,
                       ema_decay=ema_decay, seed=seed, device=device, ckpt_dir=ckpt_dir, lr_schedule="cosine",
-                      warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1, weight_decay=weight_decay)
+                      warmup_steps=min(50, max(steps // 10, 1)), min_lr_ratio=0.1, weight_decay=weight_decay,
+                      bf16=bf16)
     t0 = time.perf_counter()
     hist = trainer.fit(resume=resume)
     if trainer.ema is not None: module.load_state_dict(trainer.ema.model.state_dict())
@@ -116,18 +117,20 @@ def _check_images(model, x, name="x"):
 
 def train_score_model(model: DiffSCM, x, steps: int = 1000, batch_size: int = 32, lr: float = 1e-3,
                       ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
-                      resume: bool | str = False) -> TrainResult:
-    "Train the unconditional ε-network on images `x` (N, C, H, W) uint8 (or floats in [-1, 1])."
+                      resume: bool | str = False, bf16: bool | None = None) -> TrainResult:
+    """Train the unconditional ε-network on images `x` (N, C, H, W) uint8 (or floats in [-1, 1]); `bf16` as
+    `Trainer` takes it (None: autocast on CUDA only)."""
     x = _check_images(model, x)
     sched = model.sched
     def loss_fn(net, batch, gen):
         x0 = to_model_space(batch[0], model.image_shape)
         return diffusion_loss(net, sched, x0, generator=gen)
-    return _fit(model.score, loss_fn, (x,), steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, resume)
+    return _fit(model.score, loss_fn, (x,), steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, resume,
+                bf16=bf16)
 
 def train_guide(model: DiffSCM, x, y, steps: int = 600, batch_size: int = 64, lr: float = 2e-3,
                 ema_decay: float | None = 0.999, seed: int = 0, device=None, ckpt_dir=None,
-                resume: bool | str = False) -> TrainResult:
+                resume: bool | str = False, bf16: bool | None = None) -> TrainResult:
     "Train the anti-causal guide on noised images: `y` class indices (N,) or targets (N, out_dim) in task units."
     x = _check_images(model, x)
     y = np.asarray(y)
@@ -149,10 +152,11 @@ def train_guide(model: DiffSCM, x, y, steps: int = 600, batch_size: int = 64, lr
         xb, yb = batch
         x0 = to_model_space(xb, model.image_shape)
         t = torch.randint(0, sched.T, (len(x0),), generator=gen, device=x0.device)
-        out = net(sched.q_sample(x0, t, generator=gen), t)
+        out = net(sched.q_sample(x0, t, generator=gen), t).float()      # float32 loss under bf16 autocast
         if kind == "classifier": return F.cross_entropy(out, yb)
         return F.mse_loss(out, (yb - loc.to(yb.device)) / scale.to(yb.device))
-    return _fit(model.guide, loss_fn, (x, yt), steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, resume)
+    return _fit(model.guide, loss_fn, (x, yt), steps, batch_size, lr, ema_decay, seed, device, ckpt_dir, resume,
+                bf16=bf16)
 
 # %% ../../nbs/35_diffscm.ipynb #17ce6f18
 class LabelSCM:
