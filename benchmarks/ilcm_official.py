@@ -12,8 +12,9 @@ One step is what each training loop does per batch: the forward pass and loss (t
 on one intra-op thread. The 'full' phase is the interventional prior through the solution functions with a soft
 intervention posterior; the 'hard' phase is the argmax intervention encoder. States: fresh, and after
 --trained-steps steps of each model's own phased training. In alternating rounds (ours, theirs, ours, ...) of
---steps steps from the same saved state, the median round gives seconds per step. Our step is also timed with the
-loss compiled as `train_pairs(..., compile=True)` compiles it ('ours compiled'; compiled in the untimed warm-up round).
+--steps steps from the same saved state, the median round gives seconds per step. Our step is also timed as
+`train_pairs(..., compile=True)` runs it ('ours compiled': the loss compiled, in the untimed warm-up round, and
+Adam's fused kernel with foreach clipping).
 
     python benchmarks/ilcm_official.py --official /path/to/weakly-supervised-causal-representation-learning
 
@@ -114,14 +115,14 @@ def rounds_ours(model: ILCM, batches, phase: str, compiled: bool = False):
         mm = keep if compiled else ILCM(model.dim, model.n, "ilcm")
         mm.load_state_dict(state); mm.train()
         step_loss = compiled_loss or PairLoss(mm, compile=False)
-        adam = torch.optim.Adam(mm.parameters(), lr=1e-4)
+        step_loss.optimizer(1e-4)                         # fused Adam when compiled, as train_pairs has it
         g = torch.Generator().manual_seed(0)
         with flush_denormals(True):
             t0 = time.perf_counter()
             for x, xt, _ in batches:
                 loss, parts = step_loss(x, xt, w, g)
-                adam.zero_grad(set_to_none=True); step_loss.backward(loss, parts)
-                nn.utils.clip_grad_norm_(mm.parameters(), 10.0); adam.step()
+                step_loss.opt.zero_grad(set_to_none=True); step_loss.backward(loss, parts)
+                step_loss.step(10.0)
             return time.perf_counter() - t0
     return run
 

@@ -887,6 +887,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'crl_nb.models.ilcm.PairLoss.__init__': ('ilcm.html#pairloss.__init__', 'crl_nb/models/ilcm.py'),
                                     'crl_nb.models.ilcm.PairLoss._fail': ('ilcm.html#pairloss._fail', 'crl_nb/models/ilcm.py'),
                                     'crl_nb.models.ilcm.PairLoss.backward': ('ilcm.html#pairloss.backward', 'crl_nb/models/ilcm.py'),
+                                    'crl_nb.models.ilcm.PairLoss.optimizer': ('ilcm.html#pairloss.optimizer', 'crl_nb/models/ilcm.py'),
+                                    'crl_nb.models.ilcm.PairLoss.step': ('ilcm.html#pairloss.step', 'crl_nb/models/ilcm.py'),
                                     'crl_nb.models.ilcm.ParallelMLP': ('ilcm.html#parallelmlp', 'crl_nb/models/ilcm.py'),
                                     'crl_nb.models.ilcm.ParallelMLP.__init__': ('ilcm.html#parallelmlp.__init__', 'crl_nb/models/ilcm.py'),
                                     'crl_nb.models.ilcm.ParallelMLP.forward': ('ilcm.html#parallelmlp.forward', 'crl_nb/models/ilcm.py'),

@@ -343,18 +343,33 @@ def check_features(x, name, dim, device):
 
 # %% ../../nbs/32_ilcm.ipynb #68fe93c1
 class PairLoss:
-    """The loss of one `train_pairs` step and its backward pass, eager or (`compile=True`) compiled whole by
-    `torch.compile(fullgraph=True)`, one graph per training phase. The random numbers are drawn eagerly
-    (`ILCM.draws`) and handed in, and the compiled graph gets the weights as tensors (β and the z-regulariser move
-    from step to step), so nothing breaks the graph or recompiles it within a phase. If compiling fails, in a forward
+    """The loss of one `train_pairs` step, its backward pass and its optimiser step, eager or (`compile=True`)
+    compiled: the loss whole by `torch.compile(fullgraph=True)`, one graph per training phase, and the optimiser step
+    with Adam's fused kernel and foreach clipping (a few kernels per parameter tensor instead of a dozen operations).
+    The random numbers are drawn eagerly (`ILCM.draws`) and handed in, and the compiled graph gets the weights as
+    tensors (β and the z-regulariser move from step to step), so nothing breaks the graph or recompiles it within a
+    phase. If compiling fails, in a forward
     pass or a first backward pass, a one-line warning says why, the step is recomputed eagerly from the same draws,
-    and every later step is eager. Eager, it is `model.loss(x, x_t, weights, generator)` to the last bit."""
+    and every later step is eager, with torch's default Adam. Eager, the loss is `model.loss(x, x_t, weights,
+    generator)` and the step torch's default Adam, to the last bit."""
     def __init__(self, model: ILCM, compile: bool = True):
-        self.model, self.eager, self._last = model, not compile, None
+        self.model, self.eager, self._last, self.opt = model, not compile, None, None
         self._compiled = torch.compile(model.loss, fullgraph=True, dynamic=False) if compile else None
+
+    def optimizer(self, lr: float) -> torch.optim.Adam:
+        "A fresh Adam at `lr`, for a new phase: fused while the step is compiled, torch's default when eager."
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=lr, fused=None if self.eager else True)
+        return self.opt
+
+    def step(self, grad_clip: float) -> None:
+        "Clip the gradients to the global norm `grad_clip` and take the optimiser step."
+        nn.utils.clip_grad_norm_(self.model.parameters(), grad_clip, foreach=None if self.eager else True)
+        self.opt.step()
 
     def _fail(self, err: Exception) -> None:
         self.eager = True
+        if self.opt is not None and not self.opt.state:     # compiling fails at a phase's first step: restart eager
+            self.optimizer(self.opt.param_groups[0]["lr"])
         first = (str(err).strip().splitlines() or [""])[0][:160]
         warnings.warn(f"compile: torch.compile failed ({type(err).__name__}: {first}); training eagerly",
                       RuntimeWarning, stacklevel=3)
@@ -401,8 +416,8 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
     (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
     floats are flushed to zero on the CPU unless `flush_denormals=False`; `compile=True` runs the loss as one
-    compiled graph per phase (`PairLoss`). Returns the history: step, phase and the loss parts every `log_every`
-    steps, plus seconds."""
+    compiled graph per phase, and Adam as its fused kernel (`PairLoss`). Returns the history: step, phase and the
+    loss parts every `log_every` steps, plus seconds."""
     steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
                                     check_int(log_every, "log_every"))
     lr = check_number(lr, "lr", low_open=True)
@@ -421,20 +436,20 @@ def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 2
     history = {"step": [], "phase": [], "loss": [], "recon": [], "kl": [], "batch_entropy": []}
     t0 = time.perf_counter()
     with single_thread(device), _flush_denormals(device.type == "cpu" if flush is None else flush):
-        opt, seg_end, perm, pos, finite, first = None, 0, None, len(x), [], 0
+        seg_end, perm, pos, finite, first = 0, None, len(x), [], 0
         for step in progress(range(steps), desc=desc or f"{type(model).__name__}[{model.prior}]"):
             if step >= seg_end:                       # new phase: fresh Adam state and cosine cycle
                 seg_start = step; seg_end = min(b for b in bounds if b > step)
-                opt = torch.optim.Adam(model.parameters(), lr=lr)
+                step_loss.optimizer(lr)
             lr_now = lr * 0.5 * (1 + math.cos(math.pi * (step - seg_start) / max(seg_end - seg_start, 1)))
-            for grp in opt.param_groups: grp["lr"] = lr_now
+            for grp in step_loss.opt.param_groups: grp["lr"] = lr_now
             if pos + batch_size > len(x): perm, pos = torch.randperm(len(x), generator=gi).to(device), 0
             idx = perm[pos:pos + batch_size]; pos += batch_size
             w = schedule.at(step, steps)
             loss, parts = step_loss(x[idx], x_tilde[idx], w, g)
-            opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
+            step_loss.opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
             finite.append(torch.isfinite(parts["loss"]))  # checked when logging: no host sync per step
-            nn.utils.clip_grad_norm_(model.parameters(), grad_clip); opt.step()
+            step_loss.step(grad_clip)
             if step % log_every == 0 or step == steps - 1:
                 _check_finite(finite, first, schedule, steps); first = step + 1
                 history["step"].append(step); history["phase"].append(w["phase"])
