@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from crl_nb.core import write_json  # noqa: E402
 from crl_nb.models.dcrl import DCRL  # noqa: E402
-from crl_nb.models.ilcm import ILCM, Schedule  # noqa: E402
+from crl_nb.models.ilcm import ILCM, PairLoss, Schedule  # noqa: E402
 from crl_nb.runner import environment  # noqa: E402
 
 PHASE_STEP = {"pretrain": 0, "pairs": 3000, "full": 12000, "hard": 19000}   # a step of each phase, of 20,000
@@ -52,18 +52,17 @@ def make_data(n: int, k: int, size: int = 2048):
 
 
 class Separate:
-    "K models, each stepped as train_pairs steps it."
+    "K models, each stepped by the library's own step (`PairLoss`, eager), as train_pairs steps it."
     def __init__(self, models, data):
         self.models, self.data = models, data
         for m, (x, xt) in zip(models, data): m.set_standardization(torch.cat([x, xt]))
-        self.opts = [torch.optim.Adam(m.parameters(), lr=LR) for m in models]
+        self.steps = [PairLoss(m, compile=False) for m in models]
+        for pl in self.steps: pl.optimizer(LR)
 
     def step(self, w, idx, gens):
-        for m, opt, (x, xt), g in zip(self.models, self.opts, self.data, gens):
-            d = m.draws(x[idx], w, g)
-            loss, _ = m.loss(x[idx], xt[idx], w, draws=d)
-            opt.zero_grad(set_to_none=True); loss.backward()
-            torch.nn.utils.clip_grad_norm_(m.parameters(), CLIP); opt.step()
+        for pl, (x, xt), g in zip(self.steps, self.data, gens):
+            loss, parts = pl(x[idx], xt[idx], w, g)
+            pl.opt.zero_grad(set_to_none=True); pl.backward(loss, parts); pl.step(CLIP)
 
     def params(self, k): return {name: p.detach() for name, p in self.models[k].named_parameters()}
 
