@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROFILE ?= quick
+JOBS    ?= 1
 
 .PHONY: reproduce test install clean-venv docs docs-clean docs-serve lab notebooks
 
@@ -21,9 +22,9 @@ $(MATHJAX): docs/package.json docs/package-lock.json
 	npm ci --prefix docs --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run every experiment notebook in nbs/experiments with the given profile, then rebuild runs/report
+## run every experiment notebook in nbs/experiments with the given profile (JOBS=2: two at once), then rebuild runs/report
 reproduce: $(STAMP)
-	$(BIN)/crl-nb reproduce --profile $(PROFILE)
+	$(BIN)/crl-nb reproduce --profile $(PROFILE) --jobs $(JOBS)
 
 ## the whole test suite: notebooks through nbdev's runner, tests/, experiments at the smoke profile, sync check
 test: $(STAMP) $(MATHJAX)

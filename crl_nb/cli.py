@@ -25,6 +25,7 @@ EXAMPLES = """examples:
   crl-nb run causaldiffae_pendulum -p steps 200           a study with one setting changed
   crl-nb sweep scm_metrics_sanity --grid n_latents=3,5 --seeds 3
   crl-nb reproduce --profile smoke                        every study, then the report
+  crl-nb reproduce --jobs 2                               two studies at once
   crl-nb report                                           rebuild runs/report from runs/
 """
 
@@ -69,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="every study with a profile's defaults, then the report")
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these studies or notebooks")
     p.add_argument("--no-report", action="store_true", help="do not rebuild the report at the end")
+    p.add_argument("-j", "--jobs", type=positive_int, default=1,
+                   help="studies at once, each kernel with its share of the cores (default 1)")
     _common(p)
     p = sub.add_parser("sweep", help="an experiment over a cartesian grid of parameters")
     p.add_argument("experiment", help="a study or a notebook's name; see crl-nb list")
@@ -148,7 +151,7 @@ def main(argv=None) -> int:
             print(f"[{r.experiment}] {r.status}" + (f": {r.error}" if r.error else "") + f" -> {r.run_dir}")
             return 0 if r.status in ("ok", "skipped") else 1
         if args.command == "reproduce":
-            rs = reproduce(only=args.only, verbose=True, **common)
+            rs = reproduce(only=args.only, verbose=True, jobs=args.jobs, **common)
             if not args.no_report: build_report(runs_root=args.runs_root, experiments_dir=args.experiments_dir)
             bad = [r for r in rs if r.status not in ("ok", "skipped")]
             print(f"{len(rs) - len(bad)} of {len(rs)} experiment(s) ok or already done"

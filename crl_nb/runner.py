@@ -25,12 +25,12 @@ from .core import (PROGRESS_FILE_ENV, atomic_write, check_option, get_device, pr
                          write_json)
 
 # %% auto #0
-__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_notebooks', 'notebooks_dir',
+__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'THREAD_VARS', 'packaged_notebooks', 'notebooks_dir',
            'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments', 'run_name', 'runnable',
            'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters', 'describe_parameters',
            'validate_parameters', 'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record',
            'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult', 'run_key',
-           'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
+           'read_json', 'find_runs', 'run', 'grid_points', 'pool_threads', 'sweep', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -380,7 +380,8 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     run_dir = _new_run_dir(resolve_runs_root(runs_root) / name, profile, key)
     write_json(run_dir / "parameters.json", full)
     env = {"experiment": name, "key": key, "status": "running", "profile": profile, "seed": full.get("seed"),
-           "device": device, "cell_timeout": timeout, "notebook": str(nb), "started": _now(), **environment()}
+           "device": device, "cell_timeout": timeout, "notebook": str(nb), "started": _now(),
+           "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), **environment()}
     write_json(run_dir / "env.json", env)
     if verbose is None: verbose = bool(getattr(sys.stdout, "isatty", lambda: False)())
     saved = {k: os.environ.get(k) for k in (RUN_DIR_ENV, "CRL_NB_DEVICE", PROGRESS_FILE_ENV)}
@@ -426,8 +427,28 @@ def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dic
     names = list(grid)
     return [dict(zip(names, vals)) for vals in itertools.product(*(list(grid[n]) for n in names))]
 
-def _run_task(kwargs: dict) -> RunResult:
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+def pool_threads(workers: int) -> int:
+    """CPU threads for each kernel when `workers` runs share this machine: `OMP_NUM_THREADS` when it is set, else
+    the cores divided evenly (at least one), so that the kernels do not oversubscribe the cores."""
+    given = os.environ.get("OMP_NUM_THREADS", "")
+    if given.isdigit() and int(given) > 0: return int(given)
+    return max(1, (os.cpu_count() or 1) // workers)
+
+def _run_task(kwargs: dict, threads: int | None = None) -> RunResult:
+    "One run in a pool process; `threads` sets the thread variables its kernel inherits."
+    if threads: os.environ.update({v: str(threads) for v in THREAD_VARS})
     return run(**kwargs)
+
+def _pool(tasks: list[dict], workers: int):
+    "Yield (index, RunResult) as the runs `tasks` finish on `workers` spawned processes, started in list order."
+    import multiprocessing as mp
+    from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
+    threads = pool_threads(workers)
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=mp.get_context("spawn")) as ex:
+        futs = {ex.submit(_run_task, t, threads): i for i, t in enumerate(tasks)}
+        for f in as_completed(futs): yield futs[f], f.result()
 
 # %% ../nbs/70_runner.ipynb #88a2051f
 def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | None = None, profile: str = "quick",
@@ -455,7 +476,6 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
                   experiments_dir=str(resolve_experiments_dir(experiments_dir)))
     tasks = [dict(experiment=nb.stem, params={**base, **pt}, **common) for pt in points]
     workers = workers or os.cpu_count() or 1
-    from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
     results: list = [None] * len(tasks)
     bar = progress(total=len(tasks), desc=f"sweep {experiment}")
     todo = []
@@ -468,10 +488,7 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     elif backend == "local" and workers == 1:
         for i in todo: results[i] = _run_task(tasks[i]); bar.update()
     elif backend == "local":
-        import multiprocessing as mp
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn")) as ex:
-            futs = {ex.submit(_run_task, tasks[i]): i for i in todo}
-            for f in as_completed(futs): results[futs[f]] = f.result(); bar.update()
+        for j, r in _pool([tasks[i] for i in todo], workers): results[todo[j]] = r; bar.update()
     else:
         import ray
         started = not ray.is_initialized()
@@ -493,12 +510,22 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     return results
 
 # %% ../nbs/70_runner.ipynb #6c0429c1
+def _last_seconds(name: str, profile: str, runs_root=None) -> float:
+    "Seconds of the newest successful `profile` run of `name` under `runs_root`; infinity when there is none."
+    for d in reversed(find_runs(name, runs_root, status="ok")):
+        env = read_json(d / "env.json")
+        if env.get("profile") == profile and env.get("seconds"): return float(env["seconds"])
+    return float("inf")
+
 def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False,
               device: str | None = None, timeout: int | None = None, runs_root=None,
-              experiments_dir=None, verbose: bool | None = None) -> list[RunResult]:
+              experiments_dir=None, verbose: bool | None = None, jobs: int = 1) -> list[RunResult]:
     """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
-    defaults (`crl_nb.report.build_report` then reads the runs); `verbose` as in `run`."""
+    defaults (`crl_nb.report.build_report` then reads the runs); `verbose` as in `run`. `jobs` > 1 runs that many
+    studies at once, each kernel with `pool_threads(jobs)` CPU threads, the longest (by their last run) first."""
     check_option(profile, "profile", PROFILES); _check_timeout(timeout, profile)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"jobs: expected a positive number of studies at once, got {jobs!r}")
     names = runnable(experiments_dir)
     if only:
         exps, chosen = list_experiments(experiments_dir), []
@@ -507,10 +534,21 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
             elif n in exps: chosen += list(_studies_of(n))
             else: raise ValueError(f"only: unknown experiment {n!r}; available: {', '.join(names)}")
         names = list(dict.fromkeys(chosen))
-    results = []
-    for n in progress(names, desc="reproduce"):
-        r = run(n, profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root,
-                experiments_dir=experiments_dir, verbose=verbose)
-        print(f"[{n}] {r.status}" + (f" ({r.error})" if r.error else "") + f" -> {r.run_dir}", flush=True)
-        results.append(r)
+    def say(r):
+        print(f"[{r.experiment}] {r.status}" + (f" ({r.error})" if r.error else "") + f" -> {r.run_dir}", flush=True)
+    common = dict(profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root,
+                  experiments_dir=experiments_dir, verbose=verbose)
+    if jobs == 1:
+        results = []
+        for n in progress(names, desc="reproduce"):
+            results.append(run(n, **common)); say(results[-1])
+        return results
+    common.update(runs_root=str(resolve_runs_root(runs_root)),
+                  experiments_dir=str(resolve_experiments_dir(experiments_dir)))
+    order = sorted(range(len(names)), key=lambda i: -_last_seconds(names[i], profile, runs_root))
+    results: list = [None] * len(names)
+    bar = progress(total=len(names), desc=f"reproduce ({jobs} at once)")
+    for j, r in _pool([dict(experiment=names[i], **common) for i in order], jobs):
+        results[order[j]] = r; say(r); bar.update()
+    bar.close()
     return results
