@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""`make reproduce` measured whole: `crl-nb reproduce --force --jobs N` into a fresh runs folder, its wall-clock time,
+each study's own seconds and thread setting, and how far each study's numbers moved from its newest committed run.
+
+    python benchmarks/reproduce_wall.py [--profile quick] [--jobs 2] [--runs-root DIR] [--only NAME ...]
+
+The runs go to --runs-root (default: a new temporary folder, left in place for inspection). Every numeric value of a
+run's metrics.json is compared with the same value of the newest committed run of that study
+(benchmarks/results/**, as benchmarks/reproduce_time.py finds them): the JSON records, per study, how many values
+were compared, the median absolute difference and the five largest ones. A difference there mixes what the thread
+count and the hardware change (float rounding that training carries forward), not a change of code.
+
+Writes benchmarks/results/reproduce_wall_<profile>_jobs<N>.json (with commit, dirty flag and hardware).
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from crl_nb.runner import environment, find_runs, hardware_summary, read_json, runnable
+from reproduce_time import newest_runs
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def leaves(d, prefix=""):
+    "{dotted path: float} of every number (not bool) in a nested dict / list."
+    out = {}
+    if isinstance(d, dict):
+        for k, v in d.items(): out.update(leaves(v, f"{prefix}{k}."))
+    elif isinstance(d, list):
+        for i, v in enumerate(d): out.update(leaves(v, f"{prefix}{i}."))
+    elif isinstance(d, (int, float)) and not isinstance(d, bool):
+        out[prefix[:-1]] = float(d)
+    return out
+
+
+def compare(new: dict, old: dict) -> dict:
+    "How far the numbers of `new` moved from `old` (shared numeric leaves only; seconds and timings left out)."
+    a, b = leaves(new), leaves(old)
+    keys = [k for k in a if k in b and "second" not in k and "time" not in k]
+    diffs = sorted(((abs(a[k] - b[k]), k) for k in keys), reverse=True)
+    return {"compared": len(keys), "median_abs_diff": statistics.median(d for d, _ in diffs) if diffs else None,
+            "largest": [{"value": k, "new": a[k], "committed": b[k]} for _, k in diffs[:5]]}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--profile", default="quick", choices=["smoke", "quick", "paper"])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--runs-root", default=None)
+    ap.add_argument("--only", nargs="+", default=None)
+    args = ap.parse_args()
+    if args.jobs < 1: ap.error(f"--jobs: expected a positive integer, got {args.jobs}")
+    root = Path(args.runs_root or tempfile.mkdtemp(prefix="reproduce_wall_"))
+    cli = Path(sys.executable).parent / "crl-nb"
+    cmd = [str(cli), "reproduce", "--profile", args.profile, "--jobs", str(args.jobs), "--force",
+           "--runs-root", str(root)] + (["--only", *args.only] if args.only else [])
+    print("running:", " ".join(cmd), flush=True)
+    t0 = time.perf_counter()
+    rc = subprocess.run(cmd, cwd=ROOT).returncode
+    wall = time.perf_counter() - t0
+    committed, rows = newest_runs(args.profile), []
+    for s in args.only or runnable():
+        runs = find_runs(s, root)
+        if not runs: rows.append({"study": s, "status": "missing"}); continue
+        env = read_json(runs[-1] / "env.json")
+        row = {"study": s, "status": env["status"], "seconds": env.get("seconds"),
+               "omp_num_threads": env.get("omp_num_threads"), "run": str(runs[-1])}
+        old = committed.get(s)
+        if env["status"] == "ok" and old:
+            row["committed_run"] = old["path"]
+            row["committed_hardware"] = hardware_summary(old)
+            row["vs_committed"] = compare(read_json(runs[-1] / "metrics.json"), read_json(ROOT / old["path"] /
+                                                                                          "metrics.json"))
+        rows.append(row)
+        print(f"{s:26s} {row['status']:8s} {row.get('seconds') or 0:8.1f} s  threads {row.get('omp_num_threads')}"
+              + (f"  median |diff| {row['vs_committed']['median_abs_diff']:.3g} over "
+                 f"{row['vs_committed']['compared']} values" if "vs_committed" in row else ""), flush=True)
+    env = environment()
+    out = RESULTS / f"reproduce_wall_{args.profile}_jobs{args.jobs}.json"
+    out.write_text(json.dumps({"command": cmd[1:], "exit_code": rc, "wall_seconds": round(wall, 1),
+                               "sum_of_study_seconds": round(sum(r.get("seconds") or 0 for r in rows), 1),
+                               "jobs": args.jobs, "profile": args.profile, "hardware": hardware_summary(env),
+                               "commit": env.get("commit"), "dirty": env.get("dirty"), "studies": rows},
+                              indent=2) + "\n")
+    print(f"wall {wall / 60:.1f} min (exit {rc}); wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
