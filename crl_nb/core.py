@@ -21,11 +21,11 @@ import numpy as np
 if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graphs, scm, metrics) stay light
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'PROGRESS_FILE_ENV', 'check_option', 'check_array', 'check_same_length', 'check_int',
-           'check_number', 'get_device', 'single_thread', 'project_root', 'content_key', 'denormals_flushed',
-           'flush_denormals', 'seed_everything', 'as_rng', 'optional_import', 'atomic_write', 'write_text',
-           'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured', 'load_configured',
-           'ProgressLog', 'progress_enabled', 'progress']
+__all__ = ['CHECKPOINT_FORMAT', 'PROGRESS_FILE_ENV', 'THREAD_VARS', 'check_option', 'check_array', 'check_same_length',
+           'check_int', 'check_number', 'get_device', 'single_thread', 'project_root', 'content_key',
+           'denormals_flushed', 'flush_denormals', 'seed_everything', 'as_rng', 'optional_import', 'atomic_write',
+           'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured',
+           'load_configured', 'ProgressLog', 'progress_enabled', 'progress', 'pool_threads', 'parallel_map']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def _is_tensor(x) -> bool:
@@ -310,3 +310,41 @@ def progress(iterable: Iterable | None = None, total: int | None = None, desc: s
     else: from tqdm.auto import tqdm
     if disable is None: disable = not progress_enabled()
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, **kwargs)
+
+# %% ../nbs/00_core.ipynb #3be11eea
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+def pool_threads(workers: int) -> int:
+    """CPU threads for each of `workers` processes that share this machine: `OMP_NUM_THREADS` when it is set, else
+    the cores divided evenly (at least one), so that the processes do not oversubscribe the cores."""
+    given = os.environ.get("OMP_NUM_THREADS", "")
+    if given.isdigit() and int(given) > 0: return int(given)
+    return max(1, (os.cpu_count() or 1) // workers)
+
+def _pool_init(threads: int):
+    os.environ.update({v: str(threads) for v in THREAD_VARS})
+    import torch
+    torch.set_num_threads(threads)
+
+def parallel_map(fn, items: Iterable, workers: int = 1, desc: str | None = None, on_done=None) -> list:
+    """`[fn(x) for x in items]`, in the order of `items`; with `workers` > 1 on that many spawned processes, each
+    with `pool_threads(workers)` CPU threads. With `desc`, a progress bar counts the finished items; `on_done(i,
+    result)` is called here as each one finishes."""
+    check_int(workers, "workers"); items = list(items)
+    bar, out = (progress(total=len(items), desc=desc) if desc else None), [None] * len(items)
+    def done(i, r):
+        out[i] = r
+        if bar is not None: bar.update()
+        if on_done is not None: on_done(i, r)
+    if workers == 1 or len(items) < 2:
+        for i, x in enumerate(items): done(i, fn(x))
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from crl_nb.core import _pool_init    # the importable function, so that the workers can unpickle it
+        with ProcessPoolExecutor(min(workers, len(items)), mp_context=mp.get_context("spawn"),
+                                 initializer=_pool_init, initargs=(pool_threads(workers),)) as ex:
+            futs = {ex.submit(fn, x): i for i, x in enumerate(items)}
+            for f in as_completed(futs): done(futs[f], f.result())
+    if bar is not None: bar.close()
+    return out

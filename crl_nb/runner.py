@@ -21,16 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from .core import (PROGRESS_FILE_ENV, atomic_write, check_option, get_device, progress, project_root,
-                         write_json)
+from .core import (PROGRESS_FILE_ENV, THREAD_VARS, atomic_write, check_option, get_device,
+                         parallel_map, pool_threads, progress, project_root, write_json)
 
 # %% auto #0
-__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'THREAD_VARS', 'packaged_notebooks', 'notebooks_dir',
+__all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_notebooks', 'notebooks_dir',
            'resolve_experiments_dir', 'resolve_runs_root', 'list_experiments', 'run_name', 'runnable',
            'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters', 'describe_parameters',
            'validate_parameters', 'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record',
            'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult', 'run_key',
-           'read_json', 'find_runs', 'run', 'grid_points', 'pool_threads', 'sweep', 'reproduce']
+           'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -427,28 +427,9 @@ def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dic
     names = list(grid)
     return [dict(zip(names, vals)) for vals in itertools.product(*(list(grid[n]) for n in names))]
 
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-
-def pool_threads(workers: int) -> int:
-    """CPU threads for each kernel when `workers` runs share this machine: `OMP_NUM_THREADS` when it is set, else
-    the cores divided evenly (at least one), so that the kernels do not oversubscribe the cores."""
-    given = os.environ.get("OMP_NUM_THREADS", "")
-    if given.isdigit() and int(given) > 0: return int(given)
-    return max(1, (os.cpu_count() or 1) // workers)
-
-def _run_task(kwargs: dict, threads: int | None = None) -> RunResult:
-    "One run in a pool process; `threads` sets the thread variables its kernel inherits."
-    if threads: os.environ.update({v: str(threads) for v in THREAD_VARS})
+def _run_task(kwargs: dict) -> RunResult:
+    "One run, in a worker process of `parallel_map` (whose thread settings the run's kernel inherits)."
     return run(**kwargs)
-
-def _pool(tasks: list[dict], workers: int):
-    "Yield (index, RunResult) as the runs `tasks` finish on `workers` spawned processes, started in list order."
-    import multiprocessing as mp
-    from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
-    threads = pool_threads(workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=mp.get_context("spawn")) as ex:
-        futs = {ex.submit(_run_task, t, threads): i for i, t in enumerate(tasks)}
-        for f in as_completed(futs): yield futs[f], f.result()
 
 # %% ../nbs/70_runner.ipynb #88a2051f
 def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | None = None, profile: str = "quick",
@@ -476,6 +457,7 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
                   experiments_dir=str(resolve_experiments_dir(experiments_dir)))
     tasks = [dict(experiment=nb.stem, params={**base, **pt}, **common) for pt in points]
     workers = workers or os.cpu_count() or 1
+    from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
     results: list = [None] * len(tasks)
     bar = progress(total=len(tasks), desc=f"sweep {experiment}")
     todo = []
@@ -485,10 +467,9 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
         if done: results[i] = RunResult(names[i], "skipped", done[-1], key, full); bar.update()
         else: todo.append(i)
     if not todo: pass
-    elif backend == "local" and workers == 1:
-        for i in todo: results[i] = _run_task(tasks[i]); bar.update()
-    elif backend == "local":
-        for j, r in _pool([tasks[i] for i in todo], workers): results[todo[j]] = r; bar.update()
+    elif backend == "local":     # one process per worker, each kernel with its share of the cores
+        for i, r in zip(todo, parallel_map(_run_task, [tasks[i] for i in todo], workers,
+                                           on_done=lambda j, r: bar.update())): results[i] = r
     else:
         import ray
         started = not ray.is_initialized()
@@ -536,19 +517,14 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
         names = list(dict.fromkeys(chosen))
     def say(r):
         print(f"[{r.experiment}] {r.status}" + (f" ({r.error})" if r.error else "") + f" -> {r.run_dir}", flush=True)
-    common = dict(profile=profile, device=device, force=force, timeout=timeout, runs_root=runs_root,
-                  experiments_dir=experiments_dir, verbose=verbose)
-    if jobs == 1:
-        results = []
-        for n in progress(names, desc="reproduce"):
-            results.append(run(n, **common)); say(results[-1])
-        return results
-    common.update(runs_root=str(resolve_runs_root(runs_root)),
+    common = dict(profile=profile, device=device, force=force, timeout=timeout, verbose=verbose,
+                  runs_root=str(resolve_runs_root(runs_root)),
                   experiments_dir=str(resolve_experiments_dir(experiments_dir)))
-    order = sorted(range(len(names)), key=lambda i: -_last_seconds(names[i], profile, runs_root))
+    order = list(range(len(names))) if jobs == 1 else \
+        sorted(range(len(names)), key=lambda i: -_last_seconds(names[i], profile, runs_root))
+    from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
+    done = parallel_map(_run_task, [dict(experiment=names[i], **common) for i in order], jobs,
+                        desc="reproduce" + (f" ({jobs} at once)" if jobs > 1 else ""), on_done=lambda j, r: say(r))
     results: list = [None] * len(names)
-    bar = progress(total=len(names), desc=f"reproduce ({jobs} at once)")
-    for j, r in _pool([dict(experiment=names[i], **common) for i in order], jobs):
-        results[order[j]] = r; say(r); bar.update()
-    bar.close()
+    for i, r in zip(order, done): results[i] = r
     return results

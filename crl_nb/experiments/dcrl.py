@@ -5,13 +5,17 @@
 # %% ../../nbs/65_dcrl_study.ipynb #629cb39f
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+from ..core import parallel_map
 
 from .config import (StudyConfig, flag, int_at_least, non_negative, one_of, positive,
                                        setting, subset_of)
 
 # %% auto #0
-__all__ = ['MODELS', 'latent_counts', 'n_list', 'timesteps', 'DCRLStudyConfig']
+__all__ = ['MODELS', 'latent_counts', 'n_list', 'timesteps', 'DCRLStudyConfig', 'build_model', 'study_jobs', 'fit_and_score',
+           'fit_all']
 
 # %% ../../nbs/65_dcrl_study.ipynb #9ea21287
 MODELS = ("dcrl", "dcrl_trajectory", "ilcm", "dvae", "beta_vae")
@@ -56,6 +60,9 @@ class DCRLStudyConfig(StudyConfig):
     check_determinism: bool = setting(True, "train the first model again and compare its scores", flag)
     hard_hypotheses: str = setting("chosen", "hypotheses evaluated in the hard phase: each pair's most probable "
                                    "('chosen') or all, with straight-through weights ('all')", one_of("chosen", "all"))
+    workers: int = setting(1, "models trained at once, each in its own process with its share of the CPU cores "
+                           "(crl_nb.core.parallel_map); a model's CPU arithmetic does not depend on its thread "
+                           "count, so the scores equal training one at a time", int_at_least(1))
     compile: bool = setting(False, "compile each training step (torch.compile, one graph per phase, and fused "
                             "Adam); compiling takes seconds per phase, so it pays only in long runs: on in the "
                             "paper profile (20,000 steps)", flag)
@@ -73,3 +80,51 @@ class DCRLStudyConfig(StudyConfig):
                              f"got {self.batch_size!r}")
         if self.table_t not in self.trajectory_ts:
             raise ValueError(f"table_t: must be one of trajectory_ts {list(self.trajectory_ts)}, got {self.table_t!r}")
+
+# %% ../../nbs/65_dcrl_study.ipynb #60dd5ab6
+def build_model(name: str, n: int):
+    "A fresh model of the study: DCRL with the point or the time-indexed code, or ILCM with the prior `name`."
+    from crl_nb.models.dcrl import DCRL
+    from crl_nb.models.ilcm import ILCM
+    if name == "dcrl": return DCRL(n, n, representation="point")
+    if name == "dcrl_trajectory": return DCRL(n, n, representation="trajectory")
+    return ILCM(n, n, prior=name)
+
+def study_jobs(cfg: DCRLStudyConfig) -> list[tuple]:
+    "(model, n, seed) of every model the study trains, in the order of its table."
+    return [(name, n, s) for n in cfg.n_values for s in range(cfg.seed, cfg.seed + cfg.n_seeds)
+            for name in cfg.models if name != "dcrl_trajectory" or n in cfg.trajectory_n]
+
+# %% ../../nbs/65_dcrl_study.ipynb #e0011f58
+def fit_and_score(cfg: DCRLStudyConfig, job: tuple) -> dict:
+    """Train the model of `job` = (model, n, seed) on that seed's pairs and score it: its table row, its training
+    curve and, for the time-indexed code, its scores along the trajectory."""
+    import numpy as np
+    import torch
+    from crl_nb.data.synthetic import weakly_supervised
+    from crl_nb.models.dcrl import trajectory_scores
+    from crl_nb.models.ilcm import Schedule, evaluate_pairs, train_pairs
+    name, n, s = job
+    data = weakly_supervised(n, cfg.n_pairs, seed=s); tr = data["arrays"]["split"] == 0
+    torch.manual_seed(s); model = build_model(name, n)
+    hist = train_pairs(model, data["arrays"]["x"][tr], data["arrays"]["x_tilde"][tr], steps=cfg.steps,
+                       batch_size=cfg.batch_size, lr=cfg.lr, seed=s, device=cfg.device,
+                       schedule=Schedule(hard_hypotheses=cfg.hard_hypotheses), log_every=max(1, cfg.steps // 100),
+                       desc=f"{name} n={n} seed={s}", compile=cfg.compile)
+    kw, trajectory = dict(dci_samples=cfg.dci_samples, threshold=cfg.edge_threshold, seed=s), []
+    if name == "dcrl_trajectory":
+        traj = trajectory_scores(model, data, ts=cfg.trajectory_ts, **kw)
+        trajectory = [{"n": n, "seed": s, **{k: v for k, v in r.items() if k not in ("graph_hat", "strengths")}}
+                      for r in traj]
+        ev = next(r for r in traj if r["t"] == cfg.table_t)
+    else: ev = evaluate_pairs(model, data, **kw)
+    row = {"model": name, "n": n, "seed": s, "edges": int(np.sum(data["meta"]["graph"])),
+           "train_seconds": hist["seconds"], **ev, "graph": data["meta"]["graph"]}
+    curve = {k: hist[k] for k in ["step", "phase", "loss", "recon", "kl", "batch_entropy"]}
+    return {"row": row, "curve": curve, "trajectory": trajectory}
+
+def fit_all(cfg: DCRLStudyConfig) -> list[dict]:
+    "`fit_and_score` of every job of `study_jobs`, `cfg.workers` at once; the results in the order of the jobs."
+    from crl_nb.experiments.dcrl import fit_and_score    # importable, so that the workers can unpickle it
+    return parallel_map(functools.partial(fit_and_score, cfg), study_jobs(cfg), cfg.workers,
+                        desc=f"models ({cfg.workers} at once)" if cfg.workers > 1 else None)
