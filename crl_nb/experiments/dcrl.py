@@ -60,7 +60,7 @@ class DCRLStudyConfig(StudyConfig):
     check_determinism: bool = setting(True, "train the first model again and compare its scores", flag)
     hard_hypotheses: str = setting("chosen", "hypotheses evaluated in the hard phase: each pair's most probable "
                                    "('chosen') or all, with straight-through weights ('all')", one_of("chosen", "all"))
-    workers: int = setting(1, "models trained at once, each in its own process with its share of the CPU cores "
+    workers: int = setting(2, "models trained at once, each in its own process with its share of the CPU cores "
                            "(crl_nb.core.parallel_map); a model's CPU arithmetic does not depend on its thread "
                            "count, so the scores equal training one at a time", int_at_least(1))
     compile: bool = setting(False, "compile each training step (torch.compile, one graph per phase, and fused "
@@ -68,7 +68,7 @@ class DCRLStudyConfig(StudyConfig):
                             "paper profile (20,000 steps)", flag)
 
     DATASETS = ("linear_gaussian",)
-    PROFILES = {"smoke": dict(n_values=[3], n_pairs=3000, steps=300, dci_samples=300, trajectory_n=[3]),
+    PROFILES = {"smoke": dict(n_values=[3], n_pairs=3000, steps=300, dci_samples=300, trajectory_n=[3], workers=1),
                 "paper": dict(n_values=[4, 5, 10, 15], n_pairs=100000, steps=20000, n_seeds=3, dci_samples=5000,
                               compile=True,
                               trajectory_n=[4, 5, 10, 15])}
