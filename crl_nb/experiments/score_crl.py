@@ -5,14 +5,18 @@
 # %% ../../nbs/64_score_crl_study.ipynb #c6371668
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
+
+from ..core import parallel_map
 
 from .config import (StudyConfig, flag, fraction, int_at_least, non_negative, one_of, positive,
                                        setting, subset_of)
 
 # %% auto #0
-__all__ = ['int_list', 'open_fraction', 'variance_factor', 'search_range', 'LScaleConfig', 'GScaleConfig', 'UMNIConfig']
+__all__ = ['int_list', 'open_fraction', 'variance_factor', 'search_range', 'LScaleConfig', 'GScaleConfig', 'gscale_scores',
+           'gscale_run', 'gscale_all', 'UMNIConfig']
 
 # %% ../../nbs/64_score_crl_study.ipynb #28be0ee3
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
@@ -99,15 +103,68 @@ class GScaleConfig(StudyConfig):
     normalize: str = setting("sample", "none | sample (each score difference over its norm)",
                              one_of("none", "sample"))
     baselines: bool = setting(True, "also train a plain autoencoder and score an untrained encoder", flag)
+    workers: int = setting(2, "(n, seed) runs at once, each in its own process (crl_nb.core.parallel_map); GSCALE-I "
+                           "trains on one thread, so its results do not depend on this", int_at_least(1))
 
     DATASETS = ("nonlinear_mixing",)
-    PROFILES = {"smoke": dict(n_values=[2], n_samples=2000, n_seeds=1, steps=300, hidden=32),
+    PROFILES = {"smoke": dict(n_values=[2], n_samples=2000, n_seeds=1, steps=300, hidden=32, workers=1),
                 "quick": {},
                 "paper": dict(n_values=[2, 3, 5], n_seeds=5, steps=12000, hidden=256, loss="l1", normalize="none")}
 
     def validate(self):
         super().validate()
         _check_obs_dim(self)
+
+# %% ../../nbs/64_score_crl_study.ipynb #3f3c35cb
+def gscale_scores(cfg: GScaleConfig, data: dict, x0):
+    "Observed score differences of each node's two hard environments at the observational samples `x0`."
+    import numpy as np
+    from crl_nb.models.score_crl import mixing_from_meta, oracle_score_differences, pairs_from_meta
+    from crl_nb.models.score_estimation import DensityRatio
+    a, meta = data["arrays"], data["meta"]; pairs = pairs_from_meta(meta)
+    if cfg.scores == "oracle":
+        z0 = a["z"][a["env"] == 0].astype(float)
+        return oracle_score_differences(meta, z0, mixing_from_meta(meta).jacobian(z0), pairs)
+    return np.stack([DensityRatio(seed=cfg.seed + k).fit(a["x"][a["env"] == ea], a["x"][a["env"] == eb]).grad(x0)
+                     for k, (ea, eb) in enumerate(pairs)])
+
+# %% ../../nbs/64_score_crl_study.ipynb #6f56333f
+def gscale_run(cfg: GScaleConfig, job: tuple) -> dict:
+    "The study's row of `job` = (n, seed): GSCALE-I's MCC, its traces and, with `baselines`, the baselines' MCC."
+    import time
+    from crl_nb.data.synthetic import interventional_environments
+    from crl_nb.models.score_crl import evaluate_mcc, gscale_i
+    n, s = job
+    data = interventional_environments(n_latents=n, obs_dim=cfg.obs_dim, n_samples=cfg.n_samples,
+                                       mixing=cfg.mixing, intervention="hard", envs_per_node=2, seed=s)
+    a = data["arrays"]; obs = a["env"] == 0
+    x0, z0 = a["x"][obs].astype(float), a["z"][obs].astype(float)
+    t0 = time.perf_counter(); S = gscale_scores(cfg, data, x0); t_scores = time.perf_counter() - t0
+    kw = dict(hidden=cfg.hidden, depth=3, lam=cfg.lam, loss=cfg.loss, normalize=cfg.normalize, steps=cfg.steps,
+              lr=cfg.lr, seed=s, eval_x=x0[:2000], eval_z=z0[:2000], eval_every=max(cfg.steps // 6, 1),
+              progress=False)
+    res = gscale_i(x0, S, n, **kw)
+    m = evaluate_mcc(res, x0, z0)
+    row = {"n": n, "seed": s, "mcc": m["pearson"], "mcc_spearman": m["spearman"], "seconds_train": res.wall_time,
+           "seconds_scores": t_scores, "recon": res.history["recon"][-1], "D_hat": res.D_hat.tolist(),
+           "sparsity": res.history["sparsity"][-1], "loss": cfg.loss, "normalize": cfg.normalize}
+    every = max(cfg.steps // 100, 1)           # the two loss terms along training, for the diagnosis
+    row["trace"] = {k: res.history[k][::every] for k in ("step", "recon", "sparsity")}
+    row["trace"].update(eval_step=res.history["eval_step"], mcc=res.history["mcc"])
+    if cfg.baselines:
+        r0 = gscale_i(x0, S, n, **{**kw, "steps": 0})
+        ae = gscale_i(x0, S, n, **{**kw, "sparsity_weight": 0.0})
+        row.update({"untrained_mcc": evaluate_mcc(r0, x0, z0)["pearson"],
+                    "autoencoder_mcc": evaluate_mcc(ae, x0, z0)["pearson"],
+                    "autoencoder_mcc_spearman": evaluate_mcc(ae, x0, z0)["spearman"]})
+    return row
+
+def gscale_all(cfg: GScaleConfig) -> list[dict]:
+    "`gscale_run` of every (n, seed), `cfg.workers` at once, in the order n, then seed."
+    from crl_nb.experiments.score_crl import gscale_run    # importable, so that the workers can unpickle it
+    jobs = [(n, s) for n in cfg.n_values for s in range(cfg.seed, cfg.seed + cfg.n_seeds)]
+    return parallel_map(functools.partial(gscale_run, cfg), jobs, cfg.workers,
+                        desc=f"GSCALE-I runs ({cfg.workers} at once)" if cfg.workers > 1 else None)
 
 # %% ../../nbs/64_score_crl_study.ipynb #e4af7d50
 @dataclass(frozen=True)
