@@ -15,14 +15,13 @@ import re
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from .core import (PROGRESS_FILE_ENV, THREAD_VARS, atomic_write, check_option, get_device,
-                         parallel_map, pool_threads, progress, project_root, write_json)
+from .core import (PROGRESS_FILE_ENV, atomic_write, check_option, get_device, parallel_map, progress,
+                         project_root, write_json)
 
 # %% auto #0
 __all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_notebooks', 'notebooks_dir',
@@ -503,7 +502,7 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
               experiments_dir=None, verbose: bool | None = None, jobs: int = 1) -> list[RunResult]:
     """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
     defaults (`crl_nb.report.build_report` then reads the runs); `verbose` as in `run`. `jobs` > 1 runs that many
-    studies at once, each kernel with `pool_threads(jobs)` CPU threads, the longest (by their last run) first."""
+    studies at once, each kernel with `crl_nb.core.pool_threads(jobs)` threads, the longest (by last run) first."""
     check_option(profile, "profile", PROFILES); _check_timeout(timeout, profile)
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ValueError(f"jobs: expected a positive number of studies at once, got {jobs!r}")
