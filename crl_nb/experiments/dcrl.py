@@ -61,8 +61,9 @@ class DCRLStudyConfig(StudyConfig):
     hard_hypotheses: str = setting("chosen", "hypotheses evaluated in the hard phase: each pair's most probable "
                                    "('chosen') or all, with straight-through weights ('all')", one_of("chosen", "all"))
     workers: int = setting(2, "models trained at once, each in its own process with its share of the CPU cores "
-                           "(crl_nb.core.parallel_map); a model's CPU arithmetic does not depend on its thread "
-                           "count, so the scores equal training one at a time", int_at_least(1))
+                           "(crl_nb.core.parallel_map); a model's eager CPU arithmetic does not depend on its "
+                           "thread count, so the scores equal training one at a time (not checked for compile)",
+                           int_at_least(1))
     compile: bool = setting(False, "compile each training step (torch.compile, one graph per phase, and fused "
                             "Adam); compiling takes seconds per phase, so it pays only in long runs: on in the "
                             "paper profile (20,000 steps)", flag)
