@@ -14,10 +14,30 @@ import math
 from pathlib import Path
 
 from crl_nb.runner import hardware_summary, read_json
-from reproduce_wall import leaves
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results" / "compare_runs"
+
+
+def leaves(d, prefix=""):
+    "{dotted path: float} of every number (not bool) in a nested dict / list."
+    out = {}
+    if isinstance(d, dict):
+        for k, v in d.items(): out.update(leaves(v, f"{prefix}{k}."))
+    elif isinstance(d, list):
+        for i, v in enumerate(d): out.update(leaves(v, f"{prefix}{i}."))
+    elif isinstance(d, (int, float)) and not isinstance(d, bool):
+        out[prefix[:-1]] = float(d)
+    return out
+
+
+def timed(key: str) -> bool: return "second" in key or "time" in key
+
+
+def gap(x: float, y: float) -> float:
+    "|x - y|; two NaNs (not yet defined in either run) are the same, a NaN and a number infinitely apart."
+    if math.isnan(x) or math.isnan(y): return 0.0 if math.isnan(x) and math.isnan(y) else math.inf
+    return abs(x - y)
 
 
 def facts(run: Path) -> dict:
@@ -32,8 +52,7 @@ def numbers(run: Path) -> dict:
     out = {}
     for name in ("metrics.json", "runs.json"):
         if (run / name).exists():
-            out.update({f"{name}:{k}": v for k, v in leaves(read_json(run / name)).items()
-                        if "second" not in k and "time" not in k})
+            out.update({f"{name}:{k}": v for k, v in leaves(read_json(run / name)).items() if not timed(k)})
     return out
 
 
@@ -48,11 +67,10 @@ def main():
     a, b = facts(args.a), facts(args.b)
     na, nb = numbers(args.a), numbers(args.b)
     shared = [k for k in na if k in nb]
-    same = lambda x, y: x == y or (math.isnan(x) and math.isnan(y))      # noqa: E731  (NaN: not yet defined)
-    differ = [{"value": k, "a": na[k], "b": nb[k]} for k in shared if not same(na[k], nb[k])]
+    differ = [{"value": k, "a": na[k], "b": nb[k]} for k in shared if gap(na[k], nb[k]) > 0]
     pa, pb = a["parameters"], b["parameters"]
     settings = {k: [pa.get(k), pb.get(k)] for k in set(pa) | set(pb) if pa.get(k) != pb.get(k)}
-    result = {"a": a, "b": b, "settings_that_differ": settings,  # a value NaN in both counts as the same
+    result = {"a": a, "b": b, "settings_that_differ": settings,
               "seconds_a_over_b": round(a["seconds"] / b["seconds"], 4) if a["seconds"] and b["seconds"] else None,
               "values_compared": len(shared), "only_in_one": len(set(na) ^ set(nb)), "values_that_differ": differ}
     OUT.mkdir(parents=True, exist_ok=True)

@@ -28,29 +28,18 @@ from datetime import datetime
 from pathlib import Path
 
 from crl_nb.runner import environment, find_runs, hardware_summary, read_json, runnable
+from compare_runs import gap, leaves, timed
 from reproduce_time import newest_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def leaves(d, prefix=""):
-    "{dotted path: float} of every number (not bool) in a nested dict / list."
-    out = {}
-    if isinstance(d, dict):
-        for k, v in d.items(): out.update(leaves(v, f"{prefix}{k}."))
-    elif isinstance(d, list):
-        for i, v in enumerate(d): out.update(leaves(v, f"{prefix}{i}."))
-    elif isinstance(d, (int, float)) and not isinstance(d, bool):
-        out[prefix[:-1]] = float(d)
-    return out
-
-
 def compare(new: dict, old: dict) -> dict:
     "How far the numbers of `new` moved from `old` (shared numeric leaves only; seconds and timings left out)."
     a, b = leaves(new), leaves(old)
-    keys = [k for k in a if k in b and "second" not in k and "time" not in k]
-    diffs = sorted(((abs(a[k] - b[k]), k) for k in keys), reverse=True)
+    keys = [k for k in a if k in b and not timed(k)]
+    diffs = sorted(((gap(a[k], b[k]), k) for k in keys), reverse=True)
     return {"compared": len(keys), "median_abs_diff": statistics.median(d for d, _ in diffs) if diffs else None,
             "largest": [{"value": k, "new": a[k], "committed": b[k]} for _, k in diffs[:5]]}
 
