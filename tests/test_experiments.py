@@ -79,10 +79,7 @@ def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
     assert params["profile"] == "smoke" and all(params[k] == v for k, v in study_params.items())
     assert json.loads((run_dir / "metrics.json").read_text())["profile"] == "smoke"
     assert not list((ROOT / "nbs").rglob("metrics.json")), "outputs must never land in nbs/"
-    # the identical run is skipped, --force reruns into a new folder
-    again = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
-    assert again.returncode == 0 and "skipped" in again.stdout
-    assert len(list((tmp_path / name).iterdir())) == 1
+    # that the identical run is then skipped is checked for every experiment at once by test_reproduce_and_report
 
 
 
@@ -108,7 +105,13 @@ def test_reproduce_and_report(smoke_runs, request):
     r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     for name in EXPERIMENTS:
+        # an identical run is skipped: nothing new is written
         assert f"[{name}] {'skipped' if name in selected else 'ok'}" in r.stdout, r.stdout
+        assert len(list((tmp_path / name).iterdir())) == 1, name
+    # and `crl-nb run` of a run already made skips it too
+    again = crl_nb("run", "scm_metrics_sanity", "--profile", "smoke", "--runs-root", tmp_path)
+    assert again.returncode == 0 and "skipped" in again.stdout, again.stdout + again.stderr
+    assert len(list((tmp_path / "scm_metrics_sanity").iterdir())) == 1
     report = tmp_path / "report"
     md = (report / "report.md").read_text()
     assert "DCI sanity checks" in md and "| D, permuted noisy latents (GBT) | 0.99–1.00 | smoke |" in md

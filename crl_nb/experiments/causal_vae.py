@@ -57,16 +57,16 @@ class CausalVAEConfig(TaskConfig):
 _ADDITIVE = dict(decoder="additive", decoder_width=8)
 CausalVAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalVAEConfig.PROFILES = {
-    "smoke": dict(steps=20, batch_size=16, latent_width=2, encoder_width=8, n_test=16, measurer_steps=60,
+    "smoke": dict(steps=20, batch_size=16, latent_width=2, encoder_width=8, n_test=8, measurer_steps=60,
                   n_composition=2),
     "quick": dict(n_composition=8),
     "paper": dict(steps=20000, lr=5e-4, n_test=500, measurer_steps=3000, n_composition=64)}
 CausalVAEConfig.DATASET_PROFILES = {
     "morphomnist": {"all": dict(decoder="joint", decoder_width=16), "smoke": dict(n=200, decoder_width=8),
                     "quick": dict(n=2000), "paper": dict(n=5000)},
-    "pendulum": {"all": _ADDITIVE, "smoke": dict(size=32, mode="random", n=300),
+    "pendulum": {"all": _ADDITIVE, "smoke": dict(size=16, mode="random", n=300),
                  "quick": dict(size=32, mode="grid", n=1000, n_test=100), "paper": dict(size=64, mode="grid", n=1000)},
-    "circuit": {"all": {**_ADDITIVE, "sparsity": 0.01}, "smoke": dict(n=300, size=32),
+    "circuit": {"all": {**_ADDITIVE, "sparsity": 0.01}, "smoke": dict(n=300, size=16),
                 "quick": dict(n=3000, size=32, n_test=100),
                 "paper": dict(n=10000, size=64)}}
 

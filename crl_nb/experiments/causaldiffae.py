@@ -106,19 +106,20 @@ _SCENE_QUICK = dict(steps=800, weak_steps=400, lr=2e-3, decoder="micro", ddim_st
                     mean_sparsities=(0.01, 0.05), **_ADDITIVE)
 CausalDiffAEConfig.DATASETS = ("morphomnist", "pendulum", "circuit")
 CausalDiffAEConfig.PROFILES = {
-    "smoke": dict(steps=20, weak_steps=20, batch_size=16, encoder_width=8, n_test=16, measurer_steps=60, ddim_steps=4,
-                  omegas=(1.0, 2.0), n_omega=8, n_composition=2, n_val=8),
+    "smoke": dict(steps=20, weak_steps=20, batch_size=16, decoder="micro", encoder_width=8, n_test=8,
+                  measurer_steps=60, ddim_steps=4, omegas=(1.0, 2.0), n_omega=8, n_composition=2, n_val=8,
+                  reversibility_models=("causal",)),
     "quick": dict(n_composition=8),
     "paper": dict(steps=6000, weak_steps=6000, batch_size=64, lr=2e-4, decoder="paper", n_test=500,
                   measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
     "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50)),
                     "paper": dict(n=5000)},
-    "pendulum": {"smoke": dict(size=32, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
+    "pendulum": {"smoke": dict(size=16, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
                                **_ADDITIVE),
                  "quick": dict(size=32, mode="grid", n=1000, **_SCENE_QUICK),
                  "paper": dict(size=64, mode="grid", n=1000, spatial_condition=True)},
-    "circuit": {"smoke": dict(n=300, size=32, **_ADDITIVE), "quick": dict(n=3000, size=32, **_SCENE_QUICK),
+    "circuit": {"smoke": dict(n=300, size=16, **_ADDITIVE), "quick": dict(n=3000, size=32, **_SCENE_QUICK),
                 "paper": dict(n=10000, size=64, spatial_condition=True)}}
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #555529d8

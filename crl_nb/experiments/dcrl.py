@@ -69,7 +69,7 @@ class DCRLStudyConfig(StudyConfig):
                             "paper profile (20,000 steps)", flag)
 
     DATASETS = ("linear_gaussian",)
-    PROFILES = {"smoke": dict(n_values=[3], n_pairs=3000, steps=300, dci_samples=300, trajectory_n=[3], workers=1),
+    PROFILES = {"smoke": dict(n_values=[3], n_pairs=1500, steps=120, dci_samples=300, trajectory_n=[3], workers=1),
                 "paper": dict(n_values=[4, 5, 10, 15], n_pairs=100000, steps=20000, n_seeds=3, dci_samples=5000,
                               compile=True,
                               trajectory_n=[4, 5, 10, 15])}

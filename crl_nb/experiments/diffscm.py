@@ -71,8 +71,8 @@ class DiffSCMConfig(StudyConfig):
 
 DiffSCMConfig.DATASETS = ("mnist", "morphomnist")
 DiffSCMConfig.PROFILES = {
-    "smoke": dict(steps=20, batch_size=16, guide_steps=20, ddim_steps=4, n_test=16, measurer_steps=60,
-                  n_composition=2, n_val=8),
+    "smoke": dict(steps=20, batch_size=16, decoder="micro", guide_steps=20, ddim_steps=4, n_test=8,
+                  measurer_steps=60, n_composition=2, n_val=8),
     "paper": dict(lr=2e-4, n_test=500, n_composition=64)}
 DiffSCMConfig.DATASET_PROFILES = {
     "mnist": {"smoke": dict(scales=(0.0, 3.0, 10.0, 30.0), ae_steps=20, vae_steps=20, n_ref=5),
