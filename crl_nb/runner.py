@@ -254,25 +254,34 @@ def _cpu_model() -> str:
     except OSError: pass
     return platform.processor() or platform.machine()
 
-def git_state(root=None) -> dict:
-    "Commit and dirty flag of the checkout (None when not a git checkout)."
+def git_state(root=None, results=()) -> dict:
+    """Commit and dirty flag of the checkout (None when not a git checkout), and `dirty_paths`: the first 20 modified
+    or untracked files. Files inside `results` (the folders runs write into, such as this run's runs root) are not
+    code and do not count: a run committed into the repository is otherwise always 'dirty' by its own folder."""
     try:
-        root = root or project_root()
+        root = Path(root or project_root()).resolve()
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
                              timeout=10).stdout.strip()
-        st = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True,
-                            timeout=10).stdout
-        return {"commit": sha or None, "dirty": bool(st.strip()) if sha else None}
+        st = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all"], cwd=root,
+                            capture_output=True, text=True, timeout=10).stdout
+        skip, changed, entries = [Path(r).resolve() for r in results], [], iter(st.split("\0"))
+        for e in entries:
+            if not e: continue
+            if e[0] in "RC": next(entries, None)     # a rename or copy: its source path follows
+            path = (root / e[3:]).resolve()
+            if not any(path == r or r in path.parents for r in skip): changed.append(e[3:])
+        if not sha: return {"commit": None, "dirty": None}
+        return {"commit": sha, "dirty": bool(changed), "dirty_paths": changed[:20]}
     except Exception: return {"commit": None, "dirty": None}
 
-def environment(light: bool = False) -> dict:
-    "Machine and software facts for env.json (`light`: skip git and torch)."
+def environment(light: bool = False, results=()) -> dict:
+    "Machine and software facts for env.json (`light`: skip git and torch; `results`: see `git_state`)."
     import crl_nb
     env = {"crl_nb": crl_nb.__version__, "python": platform.python_version(), "platform": platform.platform(),
            "cpu": _cpu_model(), "cpus": os.cpu_count(), "hostname": platform.node()}
     if light: return env
     import torch
-    env.update(git_state(), torch=torch.__version__,
+    env.update(git_state(results=results), torch=torch.__version__,
                gpus=[torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
                if torch.cuda.is_available() else [])
     return env
@@ -380,7 +389,8 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     write_json(run_dir / "parameters.json", full)
     env = {"experiment": name, "key": key, "status": "running", "profile": profile, "seed": full.get("seed"),
            "device": device, "cell_timeout": timeout, "notebook": str(nb), "started": _now(),
-           "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), **environment()}
+           "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+           **environment(results=[resolve_runs_root(runs_root)])}
     write_json(run_dir / "env.json", env)
     if verbose is None: verbose = bool(getattr(sys.stdout, "isatty", lambda: False)())
     saved = {k: os.environ.get(k) for k in (RUN_DIR_ENV, "CRL_NB_DEVICE", PROGRESS_FILE_ENV)}
