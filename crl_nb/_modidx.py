@@ -1373,4 +1373,5 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'crl_nb.train._check_data': ('train.html#_check_data', 'crl_nb/train.py'),
                               'crl_nb.train._to_device': ('train.html#_to_device', 'crl_nb/train.py'),
                               'crl_nb.train.bf16_supported': ('train.html#bf16_supported', 'crl_nb/train.py'),
-                              'crl_nb.train.derive_seed': ('train.html#derive_seed', 'crl_nb/train.py')}}}
+                              'crl_nb.train.derive_seed': ('train.html#derive_seed', 'crl_nb/train.py'),
+                              'crl_nb.train.resolve_bf16': ('train.html#resolve_bf16', 'crl_nb/train.py')}}}

@@ -20,7 +20,7 @@ from .core import (check_int, check_number, check_option, check_same_length, Che
                          get_device, load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
-__all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'Trainer']
+__all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'resolve_bf16', 'Trainer']
 
 # %% ../nbs/12_train.ipynb #a1bb24c7
 class EMA:
@@ -121,6 +121,17 @@ def bf16_supported(device) -> bool:
     if device.type == "cpu":
         return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
     return False
+
+def resolve_bf16(bf16, device) -> bool:
+    """Whether to train in bf16 on `device`: `None` means on a CUDA device with native bfloat16; `True` is refused
+    where the device has none (emulated bfloat16 is slower than float32), before any work starts."""
+    device = get_device(device)
+    if bf16 is None: return device.type == "cuda" and bf16_supported(device)
+    if not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
+    if bf16 and not bf16_supported(device):
+        raise ValueError(f"bf16: the device {device} has no native bfloat16 arithmetic (on a CPU: no AVX-512 BF16 or "
+                         "AMX), where bf16 autocast is slower than float32; pass bf16=None or False")
+    return bf16
 
 # %% ../nbs/12_train.ipynb #ceac9096
 class _TrainerBatches:
@@ -340,13 +351,7 @@ class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
         self.seed = check_int(seed, "seed", low=0)
         self.log_every = check_int(log_every, "log_every")
         self.device = get_device(device)
-        if bf16 is None: bf16 = self.device.type == "cuda" and bf16_supported(self.device)
-        elif not isinstance(bf16, bool): raise ValueError(f"bf16: expected True, False or None, got {bf16!r}")
-        elif bf16 and not bf16_supported(self.device):
-            raise ValueError(f"bf16: the device {self.device} has no native bfloat16 arithmetic (on a CPU: no "
-                             "AVX-512 BF16 or AMX), where bf16 autocast is slower than float32; "
-                             "pass bf16=None or False")
-        self.bf16 = bf16
+        self.bf16 = resolve_bf16(bf16, self.device)
         if flush_denormals is None: flush_denormals = self.device.type == "cpu"
         elif not isinstance(flush_denormals, bool):
             raise ValueError(f"flush_denormals: expected True, False or None, got {flush_denormals!r}")

@@ -21,7 +21,7 @@ from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_a
                                        positive, positive_int, setting, subset_of)
 from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
 from ..nets import UNET_DEFAULTS, UNET_SIZES
-from ..train import bf16_supported
+from ..train import resolve_bf16
 
 # %% auto #0
 __all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
@@ -93,8 +93,7 @@ class CausalDiffAEConfig(TaskConfig):
             raise ValueError("residual_masks: a mask τ > 0 needs additive_mean=True and condition_residual=False")
         if self.mean_sparsities and not self.additive_mean:
             raise ValueError("mean_sparsities: the mean-image penalty needs additive_mean=True")
-        if self.bf16 and not bf16_supported(self.device):
-            raise ValueError(f"bf16: the device {get_device(self.device)} has no native bfloat16 arithmetic")
+        resolve_bf16(self.bf16, self.device)     # refuses bf16=True on a device without native bfloat16
         if any(float(s) != int(s) for s in self.ddim_choices):
             raise ValueError(f"ddim_choices: expected whole numbers of steps, got {self.ddim_choices}")
 

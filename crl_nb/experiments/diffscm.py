@@ -22,7 +22,7 @@ from .config import (StudyConfig, StudyResult, flag, fraction, numbers, one_of, 
 from ..models.diffscm import (DiffSCM, DiffSCMPipeline, LabelSCM, RealismScorer, abduct, counterfactual, predict,
                                    save_model, train_guide, train_score_model)
 from ..nets import UNET_DEFAULTS, UNET_SIZES, to_uint8
-from ..train import bf16_supported
+from ..train import resolve_bf16
 
 # %% auto #0
 __all__ = ['DiffSCMConfig', 'causaldiffae_config', 'build_model', 'run_mnist', 'cld_selected_scale', 'mnist_record',
@@ -64,8 +64,7 @@ class DiffSCMConfig(StudyConfig):
     def validate(self):
         super().validate()
         if not 0 < self.L <= 1: raise ValueError(f"L: must lie in (0, 1], got {self.L!r}")
-        if self.bf16 and not bf16_supported(self.device):
-            raise ValueError(f"bf16: the device {get_device(self.device)} has no native bfloat16 arithmetic")
+        resolve_bf16(self.bf16, self.device)     # refuses bf16=True on a device without native bfloat16
         if self.dataset == "morphomnist" and self.n is not None and self.n < 100:
             raise ValueError(f"n: expected an integer >= 100, got {self.n!r}")
 
