@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .runner import (PROFILES, describe_parameters, experiment_parameters, find_experiment, list_experiments,
-                           parse_value, reproduce, run, runnable, sweep)
+                           parse_value, reproduce, run, runnable, sweep, without_iri_grammars)
 from .report import build_report
 
 # %% auto #0
@@ -138,6 +138,7 @@ def _list(experiment=None, detailed=False, experiments_dir=None):
 
 def main(argv=None) -> int:
     "Entry point of the `crl-nb` console script."
+    without_iri_grammars()   # papermill imports faster (crl_nb.runner)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "list":

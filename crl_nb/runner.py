@@ -29,7 +29,8 @@ __all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_
            'resolve_experiment', 'find_experiment', 'Parameter', 'experiment_parameters', 'describe_parameters',
            'validate_parameters', 'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record',
            'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult', 'run_key',
-           'read_json', 'find_runs', 'run', 'grid_points', 'sweep', 'reproduce']
+           'read_json', 'find_runs', 'run', 'without_iri_grammars', 'grid_points', 'sweep', 'committed_run_roots',
+           'study_order', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -418,6 +419,11 @@ def run(experiment: str, params: dict | None = None, profile: str = "quick", dev
     if status == "interrupted": raise KeyboardInterrupt
     return RunResult(name, status, run_dir, key, full, error, env["seconds"])
 
+# %% ../nbs/70_runner.ipynb #8e25446a
+def without_iri_grammars() -> None:
+    "Keep `jsonschema` from importing `rfc3987_syntax` in this process, unless `jsonschema` is imported already."
+    if "jsonschema" not in sys.modules: sys.modules.setdefault("rfc3987_syntax", None)
+
 # %% ../nbs/70_runner.ipynb #375b428d
 def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dict]:
     "Cartesian product of `grid` ({name: values}), times seed = 0..seeds-1 when `seeds` is given."
@@ -438,6 +444,7 @@ def grid_points(grid: dict[str, Sequence], seeds: int | None = None) -> list[dic
 
 def _run_task(kwargs: dict) -> RunResult:
     "One run, in a worker process of `parallel_map` (whose thread settings the run's kernel inherits)."
+    without_iri_grammars()
     return run(**kwargs)
 
 # %% ../nbs/70_runner.ipynb #88a2051f
@@ -500,19 +507,37 @@ def sweep(experiment: str, grid: dict, seeds: int | None = None, params: dict | 
     return results
 
 # %% ../nbs/70_runner.ipynb #6c0429c1
-def _last_seconds(name: str, profile: str, runs_root=None) -> float:
-    "Seconds of the newest successful `profile` run of `name` under `runs_root`; infinity when there is none."
-    for d in reversed(find_runs(name, runs_root, status="ok")):
+def committed_run_roots() -> list[Path]:
+    """The run roots committed with the checkout (`benchmarks/results/*_runs`); none outside a checkout, as in an
+    installed wheel."""
+    try: base = project_root() / "benchmarks" / "results"
+    except FileNotFoundError: return []
+    return sorted(p for p in base.glob("*_runs") if p.is_dir())
+
+def _newest_seconds(name: str, profile: str, root) -> tuple[str, float] | None:
+    "(run id, seconds) of the newest successful `profile` run of `name` under `root`, or None."
+    for d in reversed(find_runs(name, root, status="ok")):
         env = read_json(d / "env.json")
-        if env.get("profile") == profile and env.get("seconds"): return float(env["seconds"])
-    return float("inf")
+        if env.get("profile") == profile and env.get("seconds"): return d.name, float(env["seconds"])
+    return None
+
+def study_order(names: Sequence[str], profile: str, runs_root=None, fallback_roots: Sequence = ()) -> list[str]:
+    """`names`, longest first by the seconds of each one's newest successful `profile` run under `runs_root`, else
+    the newest under any of `fallback_roots` (run ids begin with their date); a study with no run at all goes first,
+    and ties keep the given order."""
+    def seconds(name):
+        if (hit := _newest_seconds(name, profile, runs_root)): return hit[1]
+        hits = [h for r in fallback_roots if (h := _newest_seconds(name, profile, r))]
+        return max(hits)[1] if hits else float("inf")
+    return sorted(names, key=lambda n: -seconds(n))
 
 def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False,
               device: str | None = None, timeout: int | None = None, runs_root=None,
               experiments_dir=None, verbose: bool | None = None, jobs: int = 1) -> list[RunResult]:
     """Run every study (or `only` these: studies, or notebooks, which stand for all their studies) with the profile's
     defaults (`crl_nb.report.build_report` then reads the runs); `verbose` as in `run`. `jobs` > 1 runs that many
-    studies at once, each kernel with `crl_nb.core.pool_threads(jobs)` threads, the longest (by last run) first."""
+    studies at once, each kernel with `crl_nb.core.pool_threads(jobs)` threads, the longest first (`study_order`, by
+    the last run in the runs root, else by the runs committed with the checkout)."""
     check_option(profile, "profile", PROFILES); _check_timeout(timeout, profile)
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ValueError(f"jobs: expected a positive number of studies at once, got {jobs!r}")
@@ -530,7 +555,7 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
                   runs_root=str(resolve_runs_root(runs_root)),
                   experiments_dir=str(resolve_experiments_dir(experiments_dir)))
     order = list(range(len(names))) if jobs == 1 else \
-        sorted(range(len(names)), key=lambda i: -_last_seconds(names[i], profile, runs_root))
+        [names.index(n) for n in study_order(names, profile, runs_root, committed_run_roots())]
     from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
     done = parallel_map(_run_task, [dict(experiment=names[i], **common) for i in order], jobs,
                         desc="reproduce" + (f" ({jobs} at once)" if jobs > 1 else ""), on_done=lambda j, r: say(r))
