@@ -11,7 +11,9 @@ JOBS    ?= 1
 
 $(STAMP): settings.ini setup.py pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,ray]" -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev,ray]" -c constraints.txt
+	@# byte-compile what pip installed on every core (pip compiles on one)
+	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 	@touch $(STAMP)
 
 install: $(STAMP)
