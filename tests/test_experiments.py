@@ -50,22 +50,28 @@ def fixtures(tmp_path_factory):
     return d
 
 
+def _selected_smoke(session) -> list[str]:
+    "The studies whose smoke test this session selected (all of them, unless -k or node ids narrow it)."
+    return [item.callspec.params["name"] for item in session.items
+            if item.originalname == "test_every_experiment_runs_at_smoke_profile"]
+
+
 @pytest.fixture(scope="session")   # session: a worker keeps it while it runs tests of other files in between
-def smoke_runs(tmp_path_factory):
-    "One runs root shared by the smoke runs below and by `reproduce`, which then finds every run done and only rebuilds the report."
-    return tmp_path_factory.mktemp("smoke_runs")
-
-
-SMOKE_RUN_HERE = set()   # the experiments whose smoke test ran in this process (this worker)
+def smoke_runs(tmp_path_factory, request):
+    """One `crl-nb reproduce --profile smoke` of the selected studies into a fresh runs root (one command, not one
+    per study, spares a start-up of the command each); the tests below read its runs, and `reproduce` then finds
+    every run done."""
+    root = tmp_path_factory.mktemp("smoke_runs")
+    names = _selected_smoke(request.session) or EXPERIMENTS
+    r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", root, "--no-report", "--only", *names, timeout=1800)
+    return root, r, names
 
 
 @pytest.mark.xdist_group("smoke_runs")
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
-    tmp_path = smoke_runs
-    SMOKE_RUN_HERE.add(name)
-    r = crl_nb("run", name, "--profile", "smoke", "--runs-root", tmp_path)
-    assert r.returncode == 0, r.stdout + r.stderr
+    tmp_path, r, _ = smoke_runs
+    assert f"[{name}] ok" in r.stdout, r.stdout[-3000:] + r.stderr[-3000:]
     (run_dir,) = (tmp_path / name).iterdir()
     files = {p.name for p in run_dir.iterdir()}
     nb, study_params = resolve_experiment(name)   # a study of a family notebook: the notebook, and its dataset
@@ -82,7 +88,6 @@ def test_every_experiment_runs_at_smoke_profile(name, smoke_runs):
     # that the identical run is then skipped is checked for every experiment at once by test_reproduce_and_report
 
 
-
 def test_explorer_builds_under_a_kernel(tmp_path):
     "Asked for explicitly, the ipywidgets explorer cell runs under a real kernel and displays a widget (papermill runs skip it by default)."
     r = crl_nb("run", "causal_vae_pendulum", "--profile", "smoke", "-p", "explorer", "True", "--runs-root", tmp_path)
@@ -93,15 +98,10 @@ def test_explorer_builds_under_a_kernel(tmp_path):
     assert not any("explorer skipped" in "".join(o.get("text", "")) for o in outputs)
 
 @pytest.mark.xdist_group("smoke_runs")
-def test_reproduce_and_report(smoke_runs, request):
-    "Every experiment at smoke (skipped where the test above already ran it with the same parameters), then the report."
-    tmp_path = smoke_runs
-    # the smoke tests selected in this session ran before this one, on this worker: otherwise their group was split
-    # over the workers and reproduce would run them all again
-    selected = {item.callspec.params["name"] for item in request.session.items
-                if item.originalname == "test_every_experiment_runs_at_smoke_profile"}
-    assert selected <= SMOKE_RUN_HERE, (f"the smoke runs of {sorted(selected - SMOKE_RUN_HERE)} ran on another worker "
-                                        "or after this test: pytest-xdist is not keeping the 'smoke_runs' group together")
+def test_reproduce_and_report(smoke_runs):
+    "Every experiment at smoke (skipped where the smoke runs above already made it with the same parameters), then the report."
+    tmp_path, first, selected = smoke_runs
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     r = crl_nb("reproduce", "--profile", "smoke", "--runs-root", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     for name in EXPERIMENTS:
