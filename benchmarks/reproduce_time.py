@@ -4,14 +4,14 @@ each study, its wall-clock seconds and hardware, and their sum.
 
     python benchmarks/reproduce_time.py [--profile quick]
 
-Reads benchmarks/results/**/<study>/<run-id>/env.json; writes benchmarks/results/reproduce_time_<profile>.json.
+Reads benchmarks/results/*_runs/<study>/<run-id>/env.json (crl_nb.runner.committed_run_roots); writes benchmarks/results/reproduce_time_<profile>.json.
 """
 import argparse
 import json
 import subprocess
 from pathlib import Path
 
-from crl_nb.runner import hardware_summary, runnable
+from crl_nb.runner import committed_run_roots, hardware_summary, newest_timed_run, read_json, runnable
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -20,12 +20,9 @@ RESULTS = ROOT / "benchmarks" / "results"
 def newest_runs(profile: str) -> dict:
     "{study: env of its newest successful committed run at `profile`}."
     out = {}
-    for env_path in sorted(RESULTS.glob("**/env.json")):
-        env = json.loads(env_path.read_text())
-        study = env.get("experiment") or env_path.parent.parent.name
-        if env.get("status") != "ok" or env.get("profile") != profile or not env.get("seconds"): continue
-        if study not in out or env.get("started", "") > out[study].get("started", ""):
-            out[study] = {**env, "path": str(env_path.parent.relative_to(ROOT))}
+    for study in runnable():
+        run = newest_timed_run(study, profile, committed_run_roots())
+        if run: out[study] = {**read_json(run / "env.json"), "path": str(run.relative_to(ROOT))}
     return out
 
 

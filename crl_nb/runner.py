@@ -30,7 +30,7 @@ __all__ = ['PROFILES', 'CELL_TIMEOUT', 'QUIET_KERNEL', 'RUN_DIR_ENV', 'packaged_
            'validate_parameters', 'study_settings', 'full_parameters', 'parse_value', 'current_run', 'record',
            'save_figure', 'explorer_wanted', 'git_state', 'environment', 'hardware_summary', 'RunResult', 'run_key',
            'read_json', 'find_runs', 'run', 'without_iri_grammars', 'grid_points', 'sweep', 'committed_run_roots',
-           'study_order', 'reproduce']
+           'newest_timed_run', 'study_order', 'reproduce']
 
 # %% ../nbs/70_runner.ipynb #c155da17
 PROFILES = ("smoke", "quick", "paper")
@@ -514,21 +514,20 @@ def committed_run_roots() -> list[Path]:
     except FileNotFoundError: return []
     return sorted(p for p in base.glob("*_runs") if p.is_dir())
 
-def _newest_seconds(name: str, profile: str, root) -> tuple[str, float] | None:
-    "(run id, seconds) of the newest successful `profile` run of `name` under `root`, or None."
-    for d in reversed(find_runs(name, root, status="ok")):
-        env = read_json(d / "env.json")
-        if env.get("profile") == profile and env.get("seconds"): return d.name, float(env["seconds"])
-    return None
+def newest_timed_run(name: str, profile: str, roots: Sequence) -> Path | None:
+    """The newest successful `profile` run of `name` that recorded its seconds, under any of the runs roots `roots`
+    (by its start time, then its run id, which begins with the date), or None."""
+    runs = [(env.get("started", ""), d.name, d) for r in roots for d in find_runs(name, r, status="ok")
+            if (env := read_json(d / "env.json")).get("profile") == profile and env.get("seconds")]
+    return max(runs)[2] if runs else None
 
 def study_order(names: Sequence[str], profile: str, runs_root=None, fallback_roots: Sequence = ()) -> list[str]:
     """`names`, longest first by the seconds of each one's newest successful `profile` run under `runs_root`, else
-    the newest under any of `fallback_roots` (run ids begin with their date); a study with no run at all goes first,
+    the newest under any of `fallback_roots` (`newest_timed_run`); a study with no run at all goes first,
     and ties keep the given order."""
     def seconds(name):
-        if (hit := _newest_seconds(name, profile, runs_root)): return hit[1]
-        hits = [h for r in fallback_roots if (h := _newest_seconds(name, profile, r))]
-        return max(hits)[1] if hits else float("inf")
+        run = newest_timed_run(name, profile, [runs_root]) or newest_timed_run(name, profile, fallback_roots)
+        return float(read_json(run / "env.json")["seconds"]) if run else float("inf")
     return sorted(names, key=lambda n: -seconds(n))
 
 def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: bool = False,
