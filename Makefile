@@ -5,15 +5,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROFILE ?= quick
+# the bytecode cache above needs writing allowed
+unexport PYTHONDONTWRITEBYTECODE
 JOBS    ?= 1
 
 .PHONY: reproduce test install clean-venv docs docs-clean docs-serve lab notebooks
 
 $(STAMP): settings.ini setup.py pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# no byte-compiling of all ~18,000 installed modules: Python caches each one's bytecode when it is first imported
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev,ray]" -c constraints.txt
-	@# byte-compile what pip installed on every core (pip compiles on one)
-	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 	@touch $(STAMP)
 
 install: $(STAMP)

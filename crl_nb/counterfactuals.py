@@ -283,11 +283,32 @@ def _wrap(label: str, width: int = 18) -> str:
     import textwrap
     return "\n".join(textwrap.fill(part, width) for part in str(label).split("\n"))
 
+def _tile(img, ref=None, vmax_error: float = 128) -> np.ndarray:
+    "(H, W, 3) floats in [0, 1]: a grey or colour image, or with `ref` the heat map |img − ref| (max over channels)."
+    img = np.asarray(img, float)
+    if ref is not None:
+        import matplotlib
+        d = np.abs(img - np.asarray(ref, float)).max(0) / vmax_error
+        return matplotlib.colormaps["magma"](np.clip(d, 0, 1))[..., :3]
+    img = np.clip(img / 255, 0, 1)
+    return np.repeat(img[0][..., None], 3, -1) if img.shape[0] == 1 else np.transpose(img, (1, 2, 0))
+
+def _mosaic(tiles: list) -> tuple[np.ndarray, tuple[int, int], int]:
+    "Rows of equal-sized (H, W, 3) tiles as one white-spaced picture; returns it, (H, W) and the gap in pixels."
+    h, w = tiles[0][0].shape[:2]
+    gap = max(2, round(h / 8))
+    out = np.ones((len(tiles) * (h + gap) - gap, len(tiles[0]) * (w + gap) - gap, 3))
+    for r, row in enumerate(tiles):
+        for c, t in enumerate(row):
+            out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = t
+    return out, (h, w), gap
+
 def cf_grid(x, columns: dict, rows: int = 6, title: str | None = None, scale: float = 1.1,
             errors: dict | None = None, error_label: str = "|Δ| to oracle", vmax_error: float = 128):
     """Figure: column 'input', then each named column of uint8 image batches, `rows` inputs. For each column named in
     `errors` ({column: reference batch, e.g. the oracle's}), a heat map |column − reference| (max over channels, 0 to
-    `vmax_error` grey levels; black = equal) follows it, so that ghosts, smears and noise show as bright structure."""
+    `vmax_error` grey levels; black = equal) follows it, so that ghosts, smears and noise show as bright structure.
+    The images are tiled into one picture on one axes (`fig.axes[0].images[0]`), `scale` inches per image."""
     import matplotlib.pyplot as plt
     errors = errors or {}
     unknown = [k for k in errors if k not in columns]
@@ -297,17 +318,22 @@ def cf_grid(x, columns: dict, rows: int = 6, title: str | None = None, scale: fl
         cells.append((name, batch, None))
         if name in errors: cells.append((error_label, batch, errors[name]))
     rows = min(rows, len(x))
-    fig, axes = plt.subplots(rows, len(cells), figsize=(scale * len(cells), scale * rows + 0.5), squeeze=False,
-                             layout="constrained")
-    for c, (name, batch, ref) in enumerate(cells):
-        for r in range(rows):
-            ax = axes[r, c]; ax.set_xticks([]); ax.set_yticks([])
-            if ref is None: ax.imshow(_show(batch[r]), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
-            else:
-                d = np.abs(np.asarray(batch[r], float) - np.asarray(ref[r], float)).max(0)
-                ax.imshow(d, cmap="magma", vmin=0, vmax=vmax_error, interpolation="nearest")
-            if r == 0: ax.set_title(_wrap(name), fontsize=6.5)
-    if title: fig.suptitle(title, fontsize=9)
+    tiles = [[_tile(batch[r], None if ref is None else ref[r], vmax_error) for _, batch, ref in cells]
+             for r in range(rows)]
+    mosaic, (h, w), gap = _mosaic(tiles)
+    labels = [_wrap(name) for name, _, _ in cells]
+    head = (max(label.count("\n") for label in labels) + 1) * 0.12 + (0.3 if title else 0.1)   # inches
+    fig = plt.figure(figsize=(scale * len(cells), scale * rows + head))
+    ax = fig.add_axes((0, 0, 1, scale * rows / (scale * rows + head)))
+    ax.imshow(mosaic, interpolation="nearest"); ax.set_axis_off()
+    from matplotlib.collections import PatchCollection   # one frame around each image, drawn at once
+    from matplotlib.patches import Rectangle
+    ax.add_collection(PatchCollection([Rectangle((c * (w + gap) - 0.5, r * (h + gap) - 0.5), w, h)
+                                       for r in range(rows) for c in range(len(cells))],
+                                      facecolor="none", edgecolor="black", linewidth=0.8, clip_on=False))
+    for c, label in enumerate(labels):
+        ax.text(c * (w + gap) + (w - 1) / 2, -gap, label, ha="center", va="bottom", fontsize=6.5)
+    if title: fig.text(0.5, 1, title, ha="center", va="top", fontsize=9)
     return fig
 
 def effectiveness_frame(table: dict, digits: int = 3):

@@ -291,8 +291,12 @@ def build(clean: bool = False, jobs: str = "auto") -> int:
     t0 = time.time()
     if clean: shutil.rmtree(OUT, ignore_errors=True)
     vendor_mathjax()
+    from crl_nb.runner import without_iri_grammars
+    without_iri_grammars()   # the notebook schema checks no IRI: skip the grammars jsonschema would compile for one
     n = sources()
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(DOCS), "-d", str(TREES), "-j", jobs, "-q",
+    sphinx = ("import sys; from crl_nb.runner import without_iri_grammars; without_iri_grammars(); "
+              "from sphinx.cmd.build import main; sys.exit(main(sys.argv[1:]))")
+    cmd = [sys.executable, "-c", sphinx, "-b", "html", "-c", str(DOCS), "-d", str(TREES), "-j", jobs, "-q",
            str(SRC), str(HTML)]
     rc = subprocess.run(cmd, cwd=ROOT).returncode
     if rc: sys.exit(f"docs: sphinx-build failed ({rc})")
