@@ -8,7 +8,6 @@ from __future__ import annotations
 from itertools import permutations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .core import as_rng, check_array, check_option
 
@@ -183,6 +182,7 @@ def shd_up_to_permutation(A_true, A_est, reversal: str = "once", perm=None, max_
     # start from a matching of node signatures (in/out degree, number of ancestors/descendants), then random starts
     sig = lambda M: np.stack([M.sum(0), M.sum(1), transitive_closure(M).sum(0), transitive_closure(M).sum(1)], 1)
     cost = np.abs(sig(A)[:, None, :] - sig(B)[None, :, :]).sum(-1)
+    from scipy.optimize import linear_sum_assignment   # scipy is imported where it is used: a light import
     starts = [linear_sum_assignment(cost)[1]]
     rng = as_rng(rng); best, best_d = None, None
     starts += [rng.permutation(n) for _ in range(restarts)]

@@ -9,9 +9,6 @@ import os
 import time
 
 import numpy as np
-from joblib import Parallel, delayed
-from scipy.optimize import linear_sum_assignment
-from scipy.stats import rankdata
 
 from .core import as_rng, check_array, check_option, check_same_length
 
@@ -91,6 +88,7 @@ def dci(codes, factors, importance: str = "gbt", test_size: float = 0.2, codes_t
     ctr, cte = _standardize(ctr, cte); ftr, fte = _standardize(ftr, fte)
     D = ftr.shape[1]
     if n_jobs is None: n_jobs = max(1, min(D, os.cpu_count() or 1))
+    from joblib import Parallel, delayed
     t0 = time.perf_counter()
     out = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_fit_factor)(importance, ctr, ftr[:, j], cte, fte[:, j], alpha, seed) for j in range(D))
@@ -107,7 +105,9 @@ def correlation_matrix(a, b, method: str = "pearson") -> np.ndarray:
     "Correlations between the columns of a (N x K) and b (N x D), shape (K, D); 0 for constant columns."
     check_option(method, "method", ["pearson", "spearman"])
     a = check_array(a, "a", ndim=2); b = check_array(b, "b", ndim=2); check_same_length(a=a, b=b)
-    if method == "spearman": a, b = rankdata(a, axis=0), rankdata(b, axis=0)
+    if method == "spearman":
+        from scipy.stats import rankdata   # scipy is imported where it is used: a light import
+        a, b = rankdata(a, axis=0), rankdata(b, axis=0)
     a = a - a.mean(0); b = b - b.mean(0)
     na, nb = np.linalg.norm(a, axis=0), np.linalg.norm(b, axis=0)
     C = (a.T @ b) / np.outer(np.where(na > 0, na, 1), np.where(nb > 0, nb, 1))
@@ -120,6 +120,7 @@ def mcc(codes, factors, method: str = "pearson") -> dict:
     check_same_length(codes=codes, factors=factors)
     if len(codes) < 2: raise ValueError("codes: need at least 2 samples")
     C = np.abs(correlation_matrix(codes, factors, method))
+    from scipy.optimize import linear_sum_assignment
     rows, cols = linear_sum_assignment(-C)          # rows: codes, cols: factors
     D = factors.shape[1]; perm = np.full(D, -1); matched = np.zeros(D)
     perm[cols] = rows; matched[cols] = C[rows, cols]
