@@ -11,3 +11,17 @@ for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 # as the `crl-nb` command does: nbformat's schema checks no IRI, so jsonschema need not compile the grammars of one
 from crl_nb.runner import without_iri_grammars  # noqa: E402
 without_iri_grammars()
+
+# The slowest library notebooks (they train their demonstrations; 18-38 s each on a 2-core CPU) start right after
+# the grouped tests, longest first, so that the two workers end together instead of one finishing a long notebook
+# alone at the end (pytest-xdist hands out tests in collection order).
+SLOW_NOTEBOOKS = ("35_diffscm", "34_causaldiffae", "33_dcrl", "61_causaldiffae_study", "13_diffusion_toy", "32_ilcm",
+                  "30_score_estimation", "70_runner", "36_causal_vae", "31_score_crl")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item):
+        if item.get_closest_marker("xdist_group"): return 0
+        name = item.name.removeprefix("test_notebook[").removesuffix(".ipynb]")
+        return 1 + SLOW_NOTEBOOKS.index(name) if name in SLOW_NOTEBOOKS else 1 + len(SLOW_NOTEBOOKS)
+    items.sort(key=rank)   # stable: the order within each rank is kept
