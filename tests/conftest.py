@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # progress bars off and a fixed device choice for reproducible test logs
 os.environ.setdefault("CRL_NB_PROGRESS", "0")
@@ -20,6 +22,8 @@ SLOW_NOTEBOOKS = ("35_diffscm", "34_causaldiffae", "33_dcrl", "61_causaldiffae_s
 
 
 def pytest_collection_modifyitems(session, config, items):
+    stale = [n for n in SLOW_NOTEBOOKS if not (ROOT / "nbs" / f"{n}.ipynb").exists()]
+    if stale: raise pytest.UsageError(f"SLOW_NOTEBOOKS in tests/conftest.py names no notebook: {stale}")
     def rank(item):
         if item.get_closest_marker("xdist_group"): return 0
         name = item.name.removeprefix("test_notebook[").removesuffix(".ipynb]")
