@@ -4,7 +4,8 @@ each study, its wall-clock seconds and hardware, and their sum.
 
     python benchmarks/reproduce_time.py [--profile quick]
 
-Reads benchmarks/results/*_runs/<study>/<run-id>/env.json (crl_nb.runner.committed_run_roots); writes benchmarks/results/reproduce_time_<profile>.json.
+Reads benchmarks/results/*_runs/<study>/<run-id>/env.json (crl_nb.runner.committed_run_roots);
+writes benchmarks/results/reproduce_time_<profile>.json.
 """
 import argparse
 import json

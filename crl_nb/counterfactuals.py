@@ -290,8 +290,8 @@ def _tile(img, ref=None, vmax_error: float = 128) -> np.ndarray:
         import matplotlib
         d = np.abs(img - np.asarray(ref, float)).max(0) / vmax_error
         return matplotlib.colormaps["magma"](np.clip(d, 0, 1))[..., :3]
-    img = np.clip(img / 255, 0, 1)
-    return np.repeat(img[0][..., None], 3, -1) if img.shape[0] == 1 else np.transpose(img, (1, 2, 0))
+    img = np.clip(_show(img) / 255, 0, 1)
+    return np.repeat(img[..., None], 3, -1) if img.ndim == 2 else img
 
 def _mosaic(tiles: list) -> tuple[np.ndarray, tuple[int, int], int]:
     "Rows of equal-sized (H, W, 3) tiles as one white-spaced picture; returns it, (H, W) and the gap in pixels."
