@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Does training K seeds of a pair model as one stacked model pay on this CPU? One training step of K models of the
 same shape (ILCM or DCRL, as `train_pairs` takes it: loss, backward, gradient clipping per model, Adam), either as K
-separate models one after another or as one stacked model (`torch.func.stack_module_state` + `vmap` over the
-parameters, the batches and the random draws of each model).
+separate models one after another or as one stacked model (`crl_nb.models.ilcm.StackedPairLoss`, the step of
+`train_pairs_stacked`: `torch.func.stack_module_state` + `vmap` over the parameters, the batches and the random draws
+of each model).
 
     python benchmarks/stacked_seeds.py [--k 3] [--n 5 10] [--batch 64 256] [--rounds 5] [--steps 5]
 
@@ -14,7 +15,6 @@ median milliseconds of a step of all K models and the ratio separate / stacked (
 Writes benchmarks/results/stacked_seeds.json (settings, every timing, the differences, env with commit).
 """
 import argparse
-import copy
 import statistics
 import sys
 import time
@@ -22,14 +22,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
-from torch.func import functional_call, stack_module_state, vmap
-from torch.utils._pytree import tree_flatten, tree_unflatten
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from crl_nb.core import write_json  # noqa: E402
 from crl_nb.models.dcrl import DCRL  # noqa: E402
-from crl_nb.models.ilcm import ILCM, PairLoss, Schedule  # noqa: E402
+from crl_nb.models.ilcm import ILCM, PairLoss, Schedule, StackedPairLoss  # noqa: E402
 from crl_nb.runner import environment  # noqa: E402
 
 PHASE_STEP = {"pretrain": 0, "pairs": 3000, "full": 12000, "hard": 19000}   # a step of each phase, of 20,000
@@ -68,36 +66,18 @@ class Separate:
 
 
 class Stacked:
-    "The same K models as one: parameters stacked on a leading axis, the loss vmapped over it."
+    "The same K models as one: the library's `StackedPairLoss` (parameters stacked, the loss vmapped over them)."
     def __init__(self, models, data):
         self.models, self.data = models, data
         for m, (x, xt) in zip(models, data): m.set_standardization(torch.cat([x, xt]))
-        params, self.buffers = stack_module_state(models)
-        self.params = {k: v.detach().requires_grad_(True) for k, v in params.items()}
-        self.base = copy.deepcopy(models[0]).to("meta")
-        self.base.forward = self.base.loss
-        self.opt = torch.optim.Adam(list(self.params.values()), lr=LR)
+        self.loss = StackedPairLoss(models)
+        self.loss.optimizer(LR)
 
     def step(self, w, idx, gens):
-        draws = [m.draws(x[idx], w, g) for m, (x, _), g in zip(self.models, self.data, gens)]
-        leaves, spec = tree_flatten(draws[0])
-        where = [i for i, v in enumerate(leaves) if isinstance(v, torch.Tensor)]
-        stacked = [torch.stack([tree_flatten(d)[0][i] for d in draws]) for i in where]
-        x = torch.stack([x[idx] for x, _ in self.data]); xt = torch.stack([xt[idx] for _, xt in self.data])
+        losses, parts = self.loss([x[idx] for x, _ in self.data], [xt[idx] for _, xt in self.data], w, gens)
+        self.loss.opt.zero_grad(set_to_none=True); self.loss.backward(losses, parts); self.loss.step(CLIP)
 
-        def one(p, b, x1, x2, tensors):
-            lv = list(leaves)
-            for i, t in zip(where, tensors): lv[i] = t
-            return functional_call(self.base, (p, b), (x1, x2, w), {"draws": tree_unflatten(lv, spec)})[0]
-        losses = vmap(one)(self.params, self.buffers, x, xt, stacked)
-        self.opt.zero_grad(set_to_none=True); losses.sum().backward()
-        grads = [p.grad for p in self.params.values() if p.grad is not None]    # pretraining leaves some out
-        norms = torch.stack([g.reshape(len(g), -1).norm(dim=1) for g in grads]).norm(dim=0)      # (K,): each model's norm
-        coef = (CLIP / (norms + 1e-6)).clamp(max=1.0)
-        for g in grads: g.mul_(coef.view(-1, *[1] * (g.dim() - 1)))
-        self.opt.step()
-
-    def params_of(self, k): return {name: p[k].detach() for name, p in self.params.items()}
+    def params_of(self, k): return {name: p[k].detach() for name, p in self.loss.params.items()}
 
 
 def run_steps(trainer, w, k, steps, batch, size, seed=0):

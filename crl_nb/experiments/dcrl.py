@@ -15,7 +15,7 @@ from .config import (StudyConfig, flag, int_at_least, non_negative, one_of, posi
 
 # %% auto #0
 __all__ = ['MODELS', 'latent_counts', 'n_list', 'timesteps', 'DCRLStudyConfig', 'build_model', 'study_jobs', 'fit_and_score',
-           'fit_all']
+           'fit_and_score_stacked', 'stack_groups', 'fit_all']
 
 # %% ../../nbs/65_dcrl_study.ipynb #9ea21287
 MODELS = ("dcrl", "dcrl_trajectory", "ilcm", "dvae", "beta_vae")
@@ -67,6 +67,9 @@ class DCRLStudyConfig(StudyConfig):
     compile: bool = setting(False, "compile each training step (torch.compile, one graph per phase, and fused "
                             "Adam); compiling takes seconds per phase, so it pays only in long runs: on in the "
                             "paper profile (20,000 steps)", flag)
+    stack_seeds: bool = setting(False, "train each model's seeds at one n as one stacked model (vmap over the "
+                                "stacked parameters, crl_nb.models.ilcm.train_pairs_stacked; eager); the scores "
+                                "equal separate training up to float rounding", flag)
 
     DATASETS = ("linear_gaussian",)
     PROFILES = {"smoke": dict(n_values=[3], n_pairs=1500, steps=120, dci_samples=300, trajectory_n=[3], workers=1),
@@ -81,6 +84,8 @@ class DCRLStudyConfig(StudyConfig):
                              f"got {self.batch_size!r}")
         if self.table_t not in self.trajectory_ts:
             raise ValueError(f"table_t: must be one of trajectory_ts {list(self.trajectory_ts)}, got {self.table_t!r}")
+        if self.stack_seeds and self.compile:
+            raise ValueError("stack_seeds: the stacked step runs eagerly; set compile=false to stack them")
 
 # %% ../../nbs/65_dcrl_study.ipynb #60dd5ab6
 def build_model(name: str, n: int):
@@ -97,21 +102,12 @@ def study_jobs(cfg: DCRLStudyConfig) -> list[tuple]:
             for name in cfg.models if name != "dcrl_trajectory" or n in cfg.trajectory_n]
 
 # %% ../../nbs/65_dcrl_study.ipynb #e0011f58
-def fit_and_score(cfg: DCRLStudyConfig, job: tuple) -> dict:
-    """Train the model of `job` = (model, n, seed) on that seed's pairs and score it: its table row, its training
-    curve and, for the time-indexed code, its scores along the trajectory."""
+def _score(cfg: DCRLStudyConfig, job: tuple, model, data: dict, hist: dict) -> dict:
+    "The table row, training curve and (time-indexed code) trajectory scores of `job`'s trained `model`."
     import numpy as np
-    import torch
-    from crl_nb.data.synthetic import weakly_supervised
     from crl_nb.models.dcrl import trajectory_scores
-    from crl_nb.models.ilcm import Schedule, evaluate_pairs, train_pairs
+    from crl_nb.models.ilcm import evaluate_pairs
     name, n, s = job
-    data = weakly_supervised(n, cfg.n_pairs, seed=s); tr = data["arrays"]["split"] == 0
-    torch.manual_seed(s); model = build_model(name, n)
-    hist = train_pairs(model, data["arrays"]["x"][tr], data["arrays"]["x_tilde"][tr], steps=cfg.steps,
-                       batch_size=cfg.batch_size, lr=cfg.lr, seed=s, device=cfg.device,
-                       schedule=Schedule(hard_hypotheses=cfg.hard_hypotheses), log_every=max(1, cfg.steps // 100),
-                       desc=f"{name} n={n} seed={s}", compile=cfg.compile)
     kw, trajectory = dict(dci_samples=cfg.dci_samples, threshold=cfg.edge_threshold, seed=s), []
     if name == "dcrl_trajectory":
         traj = trajectory_scores(model, data, ts=cfg.trajectory_ts, **kw)
@@ -124,8 +120,55 @@ def fit_and_score(cfg: DCRLStudyConfig, job: tuple) -> dict:
     curve = {k: hist[k] for k in ["step", "phase", "loss", "recon", "kl", "batch_entropy"]}
     return {"row": row, "curve": curve, "trajectory": trajectory}
 
+def _setup(cfg: DCRLStudyConfig, name: str, n: int, s: int) -> tuple:
+    "Seed `s`'s pairs, its training pairs (x, x̃) and a fresh model, initialised at `s`."
+    import torch
+    from crl_nb.data.synthetic import weakly_supervised
+    data = weakly_supervised(n, cfg.n_pairs, seed=s); tr = data["arrays"]["split"] == 0
+    torch.manual_seed(s)
+    return data, data["arrays"]["x"][tr], data["arrays"]["x_tilde"][tr], build_model(name, n)
+
+def _train_kw(cfg: DCRLStudyConfig) -> dict:
+    from crl_nb.models.ilcm import Schedule
+    return dict(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, device=cfg.device,
+                schedule=Schedule(hard_hypotheses=cfg.hard_hypotheses), log_every=max(1, cfg.steps // 100))
+
+def fit_and_score(cfg: DCRLStudyConfig, job: tuple) -> dict:
+    """Train the model of `job` = (model, n, seed) on that seed's pairs and score it: its table row, its training
+    curve and, for the time-indexed code, its scores along the trajectory."""
+    from crl_nb.models.ilcm import train_pairs
+    name, n, s = job
+    data, x, x_tilde, model = _setup(cfg, name, n, s)
+    hist = train_pairs(model, x, x_tilde, seed=s, desc=f"{name} n={n} seed={s}", compile=cfg.compile,
+                       **_train_kw(cfg))
+    return _score(cfg, job, model, data, hist)
+
+def fit_and_score_stacked(cfg: DCRLStudyConfig, group: tuple) -> list[dict]:
+    """`fit_and_score` of (model, n, seed) for each seed of `group` = (model, n, seeds), all of them trained as one
+    stacked model (`train_pairs_stacked`); each row's train_seconds is its share of the stack's seconds."""
+    from crl_nb.models.ilcm import train_pairs_stacked
+    name, n, seeds = group
+    setups = [_setup(cfg, name, n, s) for s in seeds]
+    hists = train_pairs_stacked([m for *_, m in setups], [x for _, x, _, _ in setups], [xt for *_, xt, _ in setups],
+                                list(seeds), desc=f"{name} n={n} seeds={list(seeds)}", **_train_kw(cfg))
+    return [_score(cfg, (name, n, s), m, d, {**h, "seconds": h["seconds"] / len(seeds)})
+            for s, (d, _, _, m), h in zip(seeds, setups, hists)]
+
+# %% ../../nbs/65_dcrl_study.ipynb #77a38067
+def stack_groups(cfg: DCRLStudyConfig) -> list[tuple]:
+    "The jobs of `study_jobs` grouped as (model, n, seeds), one group per model and n, in the order of the table."
+    groups = {}
+    for name, n, s in study_jobs(cfg): groups.setdefault((name, n), []).append(s)
+    return [(name, n, tuple(seeds)) for (name, n), seeds in groups.items()]
+
 def fit_all(cfg: DCRLStudyConfig) -> list[dict]:
-    "`fit_and_score` of every job of `study_jobs`, `cfg.workers` at once; the results in the order of the jobs."
-    from crl_nb.experiments.dcrl import fit_and_score    # importable, so that the workers can unpickle it
-    return parallel_map(functools.partial(fit_and_score, cfg), study_jobs(cfg), cfg.workers,
-                        desc=f"models ({cfg.workers} at once)" if cfg.workers > 1 else None)
+    """`fit_and_score` of every job of `study_jobs`, `cfg.workers` at once (with `stack_seeds`, each model's seeds
+    at one n as one stacked job); the results in the order of the jobs."""
+    from crl_nb.experiments.dcrl import fit_and_score, fit_and_score_stacked    # importable: workers unpickle them
+    desc = f"models ({cfg.workers} at once)" if cfg.workers > 1 else None
+    if not (cfg.stack_seeds and cfg.n_seeds > 1):
+        return parallel_map(functools.partial(fit_and_score, cfg), study_jobs(cfg), cfg.workers, desc=desc)
+    groups = stack_groups(cfg)
+    done = parallel_map(functools.partial(fit_and_score_stacked, cfg), groups, cfg.workers, desc=desc)
+    by_job = {(name, n, s): fit for (name, n, seeds), fits in zip(groups, done) for s, fit in zip(seeds, fits)}
+    return [by_job[job] for job in study_jobs(cfg)]

@@ -5,19 +5,22 @@
 # %% ../../nbs/32_ilcm.ipynb #b69b04fb
 from __future__ import annotations
 
+import copy
 import math
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.func import functional_call, stack_module_state, vmap
 
 from ..data.registry import SPLITS
-from ..core import (check_array, check_int, check_number, check_option, check_same_length, get_device, progress,
-                         single_thread)
+from ..core import (check_array, check_int, check_number, check_option, check_same_length, get_device,
+                         load_checkpoint, progress, save_checkpoint, single_thread)
 from ..core import flush_denormals as _flush_denormals
 from ..graphs import edge_precision_recall, shd
 from ..metrics import dci, mcc
@@ -25,8 +28,9 @@ from .score_crl import project_to_dag
 from ..nets import mlp, timestep_embedding
 
 # %% auto #0
-__all__ = ['LOG2PI', 'PRIORS', 'ParallelMLP', 'GaussianEncoder', 'InterventionEncoder', 'AffineSolutions', 'Schedule', 'ILCM',
-           'check_features', 'PairLoss', 'train_pairs', 'edge_strengths', 'infer_graph', 'evaluate_pairs']
+__all__ = ['LOG2PI', 'PRIORS', 'LOSS_PARTS', 'ParallelMLP', 'GaussianEncoder', 'InterventionEncoder', 'AffineSolutions',
+           'Schedule', 'ILCM', 'check_features', 'PairLoss', 'train_pairs', 'StackedPairLoss', 'train_pairs_stacked',
+           'edge_strengths', 'infer_graph', 'evaluate_pairs']
 
 # %% ../../nbs/32_ilcm.ipynb #68423a0b
 LOG2PI = math.log(2 * math.pi)
@@ -366,6 +370,14 @@ class PairLoss:
         nn.utils.clip_grad_norm_(self.model.parameters(), grad_clip, foreach=None if self.eager else True)
         self.opt.step()
 
+    def state_dict(self) -> dict:
+        "The model's and the optimiser's state, for a checkpoint."
+        return {"model": self.model.state_dict(), "opt": self.opt.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        "Load the model's state (the optimiser's is loaded by the loop, inside a phase)."
+        self.model.load_state_dict(state["model"])
+
     def _fail(self, err: Exception) -> None:
         self.eager = True
         if self.opt is not None and not self.opt.state:     # compiling fails at a phase's first step: restart eager
@@ -400,64 +412,239 @@ class PairLoss:
 
 
 # %% ../../nbs/32_ilcm.ipynb #abc7c9c8
-def _check_finite(finite: list, first: int, schedule: Schedule, steps: int) -> None:
-    "Raise if any step since `first` had a non-finite loss (`finite`: one boolean tensor per step)."
-    ok = torch.stack(finite)
+LOSS_PARTS = ("loss", "recon", "kl", "batch_entropy")
+
+def _check_finite(finite: list, first: int, schedule: Schedule, steps: int, who: str = "train_pairs",
+                  seeds: list | None = None) -> None:
+    """Raise if any step since `first` had a non-finite loss (`finite`: one boolean tensor per step, a scalar or one
+    value per stacked model; `seeds` names the stacked models)."""
+    ok = torch.stack(finite).reshape(len(finite), -1)
     if not bool(ok.all()):
-        bad = first + int((~ok).nonzero()[0, 0])
-        raise FloatingPointError(f"train_pairs: the loss stopped being finite at step {bad} "
-                                 f"(phase {schedule.at(bad, steps)['phase']})")
+        row, k = (~ok).nonzero()[0].tolist()
+        which = "" if seeds is None else f"model {k} (seed {seeds[k]}): "
+        raise FloatingPointError(f"{who}: {which}the loss stopped being finite at step {first + row} "
+                                 f"(phase {schedule.at(first + row, steps)['phase']})")
     finite.clear()
 
-def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 256, lr: float = 1e-3,
-                schedule: Schedule | None = None, seed: int = 0, grad_clip: float = 10.0, device=None,
-                log_every: int = 100, desc: str | None = None, flush_denormals: bool | None = None,
-                compile: bool = False) -> dict:
-    """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
-    (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
-    floats are flushed to zero on the CPU unless `flush_denormals=False`; `compile=True` runs the loss as one
-    compiled graph per phase, and Adam as its fused kernel (`PairLoss`). Returns the history: step, phase and the
-    loss parts every `log_every` steps, plus seconds."""
-    steps, batch_size, log_every = (check_int(steps, "steps"), check_int(batch_size, "batch_size"),
-                                    check_int(log_every, "log_every"))
-    lr = check_number(lr, "lr", low_open=True)
-    schedule = schedule or Schedule()
-    device = get_device(device)
-    flush = check_option(flush_denormals, "flush_denormals", [None, True, False])
-    step_loss = PairLoss(model, check_option(compile, "compile", [False, True]))
-    x = check_features(x, "x", model.dim, device); x_tilde = check_features(x_tilde, "x_tilde", model.dim, device)
-    check_same_length(x=x, x_tilde=x_tilde)
-    if batch_size > len(x):
-        raise ValueError(f"batch_size: {batch_size} is larger than the number of pairs ({len(x)})")
-    model.to(device).set_standardization(torch.cat([x, x_tilde]))
-    g = torch.Generator(device=device).manual_seed(seed)
-    gi = torch.Generator().manual_seed(seed + 1)
+def _resume(path, meta: dict, step_loss, gens, gis) -> dict:
+    "Load a `_pair_loop` checkpoint into `step_loss` and the generators, after checking it was written by this run."
+    state, saved = load_checkpoint(path)
+    diff = [f"{k}={saved.get(k)!r} in the checkpoint but {v!r} here" for k, v in meta.items() if saved.get(k) != v]
+    if diff: raise ValueError(f"checkpoint {path}: was written by a different run: " + "; ".join(diff))
+    step_loss.load_state_dict(state["loss_state"])
+    for g, s in zip(gens, state["gens"]): g.set_state(s)
+    for g, s in zip(gis, state["gis"]): g.set_state(s)
+    return state
+
+def _save(path, meta: dict, step: int, step_loss, gens, gis, perms, pos: int, hists: list, seconds: float):
+    save_checkpoint(path, {"step": step, "loss_state": step_loss.state_dict(), "gens": [g.get_state() for g in gens],
+                           "gis": [g.get_state() for g in gis], "perms": perms, "pos": pos, "history": hists,
+                           "seconds": seconds}, **meta)
+
+# %% ../../nbs/32_ilcm.ipynb #fae7c595
+def _pair_loop(step_loss, xs: list, x_ts: list, seeds: list, steps: int, batch_size: int, lr: float,
+               schedule: Schedule, grad_clip: float, device, log_every: int, desc: str, flush: bool,
+               checkpoint, checkpoint_every: int, who: str) -> list[dict]:
+    """The loop of `train_pairs` and `train_pairs_stacked`: model k trains on its pairs `xs[k]`, `x_ts[k]`, with
+    batches from generator `seeds[k] + 1` and random draws from `seeds[k]`; `step_loss` steps them all. With a
+    `checkpoint` path the whole state is saved atomically every `checkpoint_every` steps and at the end, and a run
+    that finds the file there resumes from it. One history per model."""
+    stacked, N = getattr(step_loss, "stacked", False), len(xs[0])
+    gens = [torch.Generator(device=device).manual_seed(s) for s in seeds]
+    gis = [torch.Generator().manual_seed(s + 1) for s in seeds]
     bounds = sorted(set(schedule.boundaries(steps).values()) | {0, steps})
-    history = {"step": [], "phase": [], "loss": [], "recon": [], "kl": [], "batch_entropy": []}
+    meta = {"trainer": who, "steps": steps, "batch_size": batch_size, "lr": lr, "seeds": [int(s) for s in seeds],
+            "grad_clip": float(grad_clip), "schedule": repr(schedule), "pairs": N}
+    hists = [{k: [] for k in ("step", "phase") + LOSS_PARTS} for _ in seeds]
+    start, perms, pos, spent, seg_end = 0, None, N, 0.0, 0
+    if checkpoint is not None and Path(checkpoint).exists():
+        st = _resume(checkpoint, meta, step_loss, gens, gis)
+        start, perms, pos, spent, hists = st["step"], st["perms"], st["pos"], st["seconds"], st["history"]
+        if start not in bounds:                       # resumed inside a phase: its Adam state and cosine cycle go on
+            seg_start, seg_end = max(b for b in bounds if b <= start), min(b for b in bounds if b > start)
+            step_loss.optimizer(lr).load_state_dict(st["loss_state"]["opt"])
     t0 = time.perf_counter()
-    with single_thread(device), _flush_denormals(device.type == "cpu" if flush is None else flush):
-        seg_end, perm, pos, finite, first = 0, None, len(x), [], 0
-        for step in progress(range(steps), desc=desc or f"{type(model).__name__}[{model.prior}]"):
+    with single_thread(device), _flush_denormals(flush):
+        finite, first = [], start
+        for step in progress(range(start, steps), desc=desc):
             if step >= seg_end:                       # new phase: fresh Adam state and cosine cycle
                 seg_start = step; seg_end = min(b for b in bounds if b > step)
                 step_loss.optimizer(lr)
             lr_now = lr * 0.5 * (1 + math.cos(math.pi * (step - seg_start) / max(seg_end - seg_start, 1)))
             for grp in step_loss.opt.param_groups: grp["lr"] = lr_now
-            if pos + batch_size > len(x): perm, pos = torch.randperm(len(x), generator=gi).to(device), 0
-            idx = perm[pos:pos + batch_size]; pos += batch_size
+            if pos + batch_size > N: perms, pos = [torch.randperm(N, generator=gi).to(device) for gi in gis], 0
+            idx = [p[pos:pos + batch_size] for p in perms]; pos += batch_size
             w = schedule.at(step, steps)
-            loss, parts = step_loss(x[idx], x_tilde[idx], w, g)
+            xb, xtb = [x[i] for x, i in zip(xs, idx)], [x[i] for x, i in zip(x_ts, idx)]
+            loss, parts = step_loss(xb, xtb, w, gens) if stacked else step_loss(xb[0], xtb[0], w, gens[0])
             step_loss.opt.zero_grad(set_to_none=True); loss, parts = step_loss.backward(loss, parts)
             finite.append(torch.isfinite(parts["loss"]))  # checked when logging: no host sync per step
             step_loss.step(grad_clip)
-            if step % log_every == 0 or step == steps - 1:
-                _check_finite(finite, first, schedule, steps); first = step + 1
-                history["step"].append(step); history["phase"].append(w["phase"])
-                for k in ["loss", "recon", "kl", "batch_entropy"]:
-                    history[k].append(float(parts[k]) if k in parts else float("nan"))
-    history["seconds"] = time.perf_counter() - t0
+            logged, saved = step % log_every == 0 or step == steps - 1, checkpoint is not None and (
+                (step + 1) % checkpoint_every == 0 or step == steps - 1)
+            if logged or saved:
+                _check_finite(finite, first, schedule, steps, who, seeds if stacked else None); first = step + 1
+            if logged:
+                for k, h in enumerate(hists):
+                    h["step"].append(step); h["phase"].append(w["phase"])
+                    for p in LOSS_PARTS: h[p].append(float(parts[p].reshape(-1)[k]) if p in parts else float("nan"))
+            if saved: _save(checkpoint, meta, step + 1, step_loss, gens, gis, perms, pos, hists,
+                            spent + time.perf_counter() - t0)
+    for h in hists: h["seconds"] = spent + time.perf_counter() - t0
+    return hists
+
+# %% ../../nbs/32_ilcm.ipynb #c085ea96
+def _pair_settings(steps, batch_size, lr, log_every, checkpoint_every, device, flush_denormals, schedule) -> dict:
+    "The checked settings that `train_pairs` and `train_pairs_stacked` share, as `_pair_loop` takes them."
+    device = get_device(device)
+    flush = check_option(flush_denormals, "flush_denormals", [None, True, False])
+    return dict(steps=check_int(steps, "steps"), batch_size=check_int(batch_size, "batch_size"),
+                lr=check_number(lr, "lr", low_open=True), log_every=check_int(log_every, "log_every"),
+                checkpoint_every=check_int(checkpoint_every, "checkpoint_every"), device=device,
+                flush=device.type == "cpu" if flush is None else flush, schedule=schedule or Schedule())
+
+def _pairs_of(model: ILCM, x, x_tilde, batch_size: int, device, names=("x", "x_tilde")) -> tuple:
+    "The pairs as float tensors on `device`, checked against the model and the batch size; sets the standardisation."
+    x, x_tilde = (check_features(x, names[0], model.dim, device), check_features(x_tilde, names[1], model.dim, device))
+    check_same_length(**{names[0]: x, names[1]: x_tilde})
+    if batch_size > len(x):
+        raise ValueError(f"batch_size: {batch_size} is larger than the number of pairs ({len(x)})")
+    model.to(device).set_standardization(torch.cat([x, x_tilde]))
+    return x, x_tilde
+
+def train_pairs(model: ILCM, x, x_tilde, steps: int = 20000, batch_size: int = 256, lr: float = 1e-3,
+                schedule: Schedule | None = None, seed: int = 0, grad_clip: float = 10.0, device=None,
+                log_every: int = 100, desc: str | None = None, flush_denormals: bool | None = None,
+                compile: bool = False, checkpoint=None, checkpoint_every: int = 1000) -> dict:
+    """Train an `ILCM` (or `DCRL`) on pairs with Adam, cosine learning rate restarted at each phase boundary
+    (ILCM resets the optimiser state with the phases), gradient clipping, and the phased `schedule`. Subnormal
+    floats are flushed to zero on the CPU unless `flush_denormals=False`; `compile=True` runs the loss as one
+    compiled graph per phase, and Adam as its fused kernel (`PairLoss`). With a `checkpoint` path the state is saved
+    every `checkpoint_every` steps, and a run that finds the file resumes from it to the same result. Returns the
+    history: step, phase and the loss parts every `log_every` steps, plus seconds."""
+    s = _pair_settings(steps, batch_size, lr, log_every, checkpoint_every, device, flush_denormals, schedule)
+    step_loss = PairLoss(model, check_option(compile, "compile", [False, True]))
+    x, x_tilde = _pairs_of(model, x, x_tilde, s["batch_size"], s["device"])
+    (history,) = _pair_loop(step_loss, [x], [x_tilde], [seed], **s, grad_clip=grad_clip, checkpoint=checkpoint,
+                            desc=desc or f"{type(model).__name__}[{model.prior}]", who="train_pairs")
     model.eval()
     return history
+
+# %% ../../nbs/32_ilcm.ipynb #23d6447b
+def _layout(m: nn.Module) -> str:
+    "What two models must share to be stacked: each submodule's type and plain settings, each tensor's shape."
+    mods = [(name, type(mod).__name__, sorted((k, repr(v)) for k, v in vars(mod).items()
+                                               if not k.startswith("_") and not isinstance(v, torch.Tensor)))
+            for name, mod in m.named_modules()]
+    return repr((mods, [(k, tuple(v.shape)) for k, v in m.state_dict().items()]))
+
+def _flatten(d, path: str = "") -> dict:
+    "Draws (a dict of tensors, nested dicts and None) as {key path: tensor}, without the None values."
+    if isinstance(d, dict): return {p: t for k, v in d.items() for p, t in _flatten(v, f"{path}/{k}").items()}
+    return {} if d is None else {path: d}
+
+def _nest(template, flat: dict, path: str = ""):
+    "The inverse of `_flatten`: `flat`'s tensors put back into the structure of `template`."
+    if isinstance(template, dict): return {k: _nest(v, flat, f"{path}/{k}") for k, v in template.items()}
+    return None if template is None else flat[path]
+
+# %% ../../nbs/32_ilcm.ipynb #857202df
+class StackedPairLoss:
+    """K pair models of one architecture and settings (seeds), stepped as one model, with `PairLoss`'s interface:
+    the parameters stacked on a leading axis (`torch.func.stack_module_state`), the loss mapped over that axis with
+    `torch.func.vmap`, each model with its own pairs and random draws, its own gradient clipping and its own Adam
+    state (Adam works elementwise, so one Adam over the stacked tensors is K Adams). Eager. `unstack()` writes the
+    trained parameters back into the models."""
+    stacked = True
+
+    def __init__(self, models: list):
+        self.models, self.opt = list(models), None
+        if not self.models: raise ValueError("models: expected at least one model")
+        ref = _layout(self.models[0])
+        for k, m in enumerate(self.models[1:], 1):
+            if _layout(m) != ref:
+                raise ValueError(f"models: model {k} differs from model 0 in type, settings or parameter shapes; "
+                                 "only models of one architecture and settings can be stacked")
+        params, self.buffers = stack_module_state(self.models)
+        self.params = {k: v.detach().requires_grad_(True) for k, v in params.items()}
+        self.base = copy.deepcopy(self.models[0]).to("meta")      # the architecture, without storage
+        self.base.forward = self.base.loss
+
+    def optimizer(self, lr: float) -> torch.optim.Adam:
+        "A fresh Adam over the stacked parameters at `lr`, for a new phase."
+        self.opt = torch.optim.Adam(list(self.params.values()), lr=lr)
+        return self.opt
+
+    def __call__(self, xs: list, x_ts: list, weights: dict, generators: list) -> tuple[torch.Tensor, dict]:
+        "The K losses (K,) and their parts (each (K,)); model k's draws come from `generators[k]`."
+        raw = [m.draws(x, weights, g) for m, x, g in zip(self.models, xs, generators)]
+        flat = [_flatten(d) for d in raw]
+        stacked = {k: torch.stack([d[k] for d in flat]) for k in flat[0]}        # vmap maps tensors only
+        template = raw[0]                                                        # the structure, None included
+        def one(p, b, x, x_t, d):
+            return functional_call(self.base, (p, b), (x, x_t, weights), {"draws": _nest(template, d)})
+        return vmap(one)(self.params, self.buffers, torch.stack(xs), torch.stack(x_ts), stacked)
+
+    def backward(self, loss: torch.Tensor, parts: dict) -> tuple[torch.Tensor, dict]:
+        "Back-propagate the sum of the K losses (each model's gradient is that of its own loss)."
+        loss.sum().backward()
+        return loss, parts
+
+    def step(self, grad_clip: float) -> None:
+        "Clip each model's gradients to its own global norm `grad_clip` and take the optimiser step."
+        grads = [p.grad for p in self.params.values() if p.grad is not None]    # pretraining leaves some out
+        norms = torch.stack([g.reshape(len(g), -1).norm(dim=1) for g in grads]).norm(dim=0)     # (K,)
+        coef = (grad_clip / (norms + 1e-6)).clamp(max=1.0)
+        for g in grads: g.mul_(coef.view(-1, *[1] * (g.dim() - 1)))
+        self.opt.step()
+
+    def state_dict(self) -> dict:
+        "The stacked parameters and buffers and the optimiser's state, for a checkpoint."
+        return {"params": {k: v.detach() for k, v in self.params.items()}, "buffers": self.buffers,
+                "opt": self.opt.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        "Load the stacked parameters and buffers (the optimiser's state is loaded by the loop, inside a phase)."
+        with torch.no_grad():
+            for k, v in self.params.items(): v.copy_(state["params"][k])
+            for k, v in self.buffers.items(): v.copy_(state["buffers"][k])
+
+    def unstack(self) -> list:
+        "Copy each model's slice of the stacked parameters and buffers back into it; returns the models."
+        for k, m in enumerate(self.models):
+            m.load_state_dict({**{n: p[k].detach() for n, p in self.params.items()},
+                               **{n: b[k] for n, b in self.buffers.items()}})
+        return self.models
+
+# %% ../../nbs/32_ilcm.ipynb #5a917b49
+def train_pairs_stacked(models: list, xs: list, x_tildes: list, seeds: list, steps: int = 20000,
+                        batch_size: int = 256, lr: float = 1e-3, schedule: Schedule | None = None,
+                        grad_clip: float = 10.0, device=None, log_every: int = 100, desc: str | None = None,
+                        flush_denormals: bool | None = None, checkpoint=None,
+                        checkpoint_every: int = 1000) -> list[dict]:
+    """`train_pairs` for K models of one architecture and settings at once, as one stacked model
+    (`StackedPairLoss`): model k trains on its own pairs `xs[k]`, `x_tildes[k]` (the same number for every model)
+    with seed `seeds[k]`, and ends within float rounding of `train_pairs(models[k], xs[k], x_tildes[k],
+    seed=seeds[k])` with the same settings. A non-finite loss stops training with an error that names the model.
+    With a `checkpoint` path the state of all K is saved every `checkpoint_every` steps, and a run that finds the
+    file resumes from it. Returns one history per model; its seconds are those of the whole stack."""
+    s = _pair_settings(steps, batch_size, lr, log_every, checkpoint_every, device, flush_denormals, schedule)
+    models, xs, x_tildes, seeds = list(models), list(xs), list(x_tildes), list(seeds)
+    if not (len(models) == len(xs) == len(x_tildes) == len(seeds)) or not models:
+        raise ValueError(f"models, xs, x_tildes, seeds: expected one of each per model, got {len(models)} models, "
+                         f"{len(xs)} xs, {len(x_tildes)} x_tildes and {len(seeds)} seeds")
+    for k, sd in enumerate(seeds): check_int(sd, f"seeds[{k}]", low=0)
+    pairs = [_pairs_of(m, x, xt, s["batch_size"], s["device"], (f"xs[{k}]", f"x_tildes[{k}]"))
+             for k, (m, x, xt) in enumerate(zip(models, xs, x_tildes))]
+    if len({len(x) for x, _ in pairs}) > 1:
+        raise ValueError(f"xs: stacked models need the same number of pairs each, got {[len(x) for x, _ in pairs]}")
+    step_loss = StackedPairLoss(models)
+    m0 = models[0]
+    hists = _pair_loop(step_loss, [x for x, _ in pairs], [xt for _, xt in pairs], seeds, **s, grad_clip=grad_clip,
+                       checkpoint=checkpoint, desc=desc or f"{len(models)} × {type(m0).__name__}[{m0.prior}]",
+                       who="train_pairs_stacked")
+    for m in step_loss.unstack(): m.eval()
+    return hists
 
 # %% ../../nbs/32_ilcm.ipynb #4efb3e7e
 def _jacobian_noise_to_causal(model: ILCM, eps: torch.Tensor) -> torch.Tensor:
