@@ -68,8 +68,9 @@ class DCRLStudyConfig(StudyConfig):
                             "Adam); compiling takes seconds per phase, so it pays only in long runs: on in the "
                             "paper profile (20,000 steps)", flag)
     stack_seeds: bool = setting(False, "train each model's seeds at one n as one stacked model (vmap over the "
-                                "stacked parameters, crl_nb.models.ilcm.train_pairs_stacked; eager); the scores "
-                                "equal separate training up to float rounding", flag)
+                                "stacked parameters, crl_nb.models.ilcm.train_pairs_stacked; eager); each step "
+                                "equals separate training up to float rounding, which can grow over a run and move "
+                                "a score", flag)
 
     DATASETS = ("linear_gaussian",)
     PROFILES = {"smoke": dict(n_values=[3], n_pairs=1500, steps=120, dci_samples=300, trajectory_n=[3], workers=1),

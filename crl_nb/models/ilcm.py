@@ -624,10 +624,11 @@ def train_pairs_stacked(models: list, xs: list, x_tildes: list, seeds: list, ste
                         checkpoint_every: int = 1000) -> list[dict]:
     """`train_pairs` for K models of one architecture and settings at once, as one stacked model
     (`StackedPairLoss`): model k trains on its own pairs `xs[k]`, `x_tildes[k]` (the same number for every model)
-    with seed `seeds[k]`, and ends within float rounding of `train_pairs(models[k], xs[k], x_tildes[k],
-    seed=seeds[k])` with the same settings. A non-finite loss stops training with an error that names the model.
-    With a `checkpoint` path the state of all K is saved every `checkpoint_every` steps, and a run that finds the
-    file resumes from it. Returns one history per model; its seconds are those of the whole stack."""
+    with seed `seeds[k]`, and each step equals that of `train_pairs(models[k], xs[k], x_tildes[k], seed=seeds[k])`
+    with the same settings up to float rounding, which can grow over a long run. A non-finite loss stops training
+    with an error that names the model. With a `checkpoint` path the state of all K is saved every
+    `checkpoint_every` steps, and a run that finds the file resumes from it. Returns one history per model; its
+    seconds are those of the whole stack."""
     s = _pair_settings(steps, batch_size, lr, log_every, checkpoint_every, device, flush_denormals, schedule)
     models, xs, x_tildes, seeds = list(models), list(xs), list(x_tildes), list(seeds)
     if not (len(models) == len(xs) == len(x_tildes) == len(seeds)) or not models:
