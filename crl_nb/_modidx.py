@@ -347,6 +347,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                            'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae._noising': ( 'causaldiffae_study.html#_noising',
                                                                                                'crl_nb/experiments/causaldiffae.py'),
+                                                 'crl_nb.experiments.causaldiffae._pack': ( 'causaldiffae_study.html#_pack',
+                                                                                            'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae._public': ( 'causaldiffae_study.html#_public',
                                                                                               'crl_nb/experiments/causaldiffae.py'),
                                                  'crl_nb.experiments.causaldiffae._record': ( 'causaldiffae_study.html#_record',
@@ -1270,6 +1272,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'crl_nb.runner._cpu_model': ('runner.html#_cpu_model', 'crl_nb/runner.py'),
                                'crl_nb.runner._error_text': ('runner.html#_error_text', 'crl_nb/runner.py'),
                                'crl_nb.runner._matches': ('runner.html#_matches', 'crl_nb/runner.py'),
+                               'crl_nb.runner._model_cache': ('runner.html#_model_cache', 'crl_nb/runner.py'),
                                'crl_nb.runner._new_run_dir': ('runner.html#_new_run_dir', 'crl_nb/runner.py'),
                                'crl_nb.runner._now': ('runner.html#_now', 'crl_nb/runner.py'),
                                'crl_nb.runner._run_task': ('runner.html#_run_task', 'crl_nb/runner.py'),
@@ -1413,5 +1416,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'crl_nb.train._check_data': ('train.html#_check_data', 'crl_nb/train.py'),
                               'crl_nb.train._to_device': ('train.html#_to_device', 'crl_nb/train.py'),
                               'crl_nb.train.bf16_supported': ('train.html#bf16_supported', 'crl_nb/train.py'),
+                              'crl_nb.train.cached_training': ('train.html#cached_training', 'crl_nb/train.py'),
                               'crl_nb.train.derive_seed': ('train.html#derive_seed', 'crl_nb/train.py'),
-                              'crl_nb.train.resolve_bf16': ('train.html#resolve_bf16', 'crl_nb/train.py')}}}
+                              'crl_nb.train.resolve_bf16': ('train.html#resolve_bf16', 'crl_nb/train.py'),
+                              'crl_nb.train.source_digest': ('train.html#source_digest', 'crl_nb/train.py')}}}

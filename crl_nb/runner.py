@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import itertools
 import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -556,8 +558,25 @@ def reproduce(profile: str = "quick", only: Sequence[str] | None = None, force: 
     order = list(range(len(names))) if jobs == 1 else \
         [names.index(n) for n in study_order(names, profile, runs_root, committed_run_roots())]
     from crl_nb.runner import _run_task   # the importable function, so that worker processes can unpickle it
-    done = parallel_map(_run_task, [dict(experiment=names[i], **common) for i in order], jobs,
-                        desc="reproduce" + (f" ({jobs} at once)" if jobs > 1 else ""), on_done=lambda j, r: say(r))
+    with _model_cache(common["runs_root"]):
+        done = parallel_map(_run_task, [dict(experiment=names[i], **common) for i in order], jobs,
+                            desc="reproduce" + (f" ({jobs} at once)" if jobs > 1 else ""), on_done=lambda j, r: say(r))
     results: list = [None] * len(names)
     for i, r in zip(order, done): results[i] = r
     return results
+
+# %% ../nbs/70_runner.ipynb #5730c865
+@contextlib.contextmanager
+def _model_cache(runs_root):
+    """A fresh folder for `crl_nb.train.cached_training` under `runs_root`, named to the studies' kernels by its
+    environment variable while the block runs, and deleted after it: studies that train the same model within one
+    reproduction train it once."""
+    from crl_nb.train import MODEL_CACHE_ENV
+    folder = Path(runs_root) / ".model_cache" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    saved = os.environ.get(MODEL_CACHE_ENV); os.environ[MODEL_CACHE_ENV] = str(folder)
+    try: yield folder
+    finally:
+        if saved is None: os.environ.pop(MODEL_CACHE_ENV, None)
+        else: os.environ[MODEL_CACHE_ENV] = saved
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError): folder.parent.rmdir()      # only if no other reproduction uses it

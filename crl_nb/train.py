@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
+import hashlib
 import math
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,11 +19,12 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset, default_collate
 
-from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, flush_denormals,
-                         get_device, load_checkpoint, progress, save_checkpoint)
+from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, content_key,
+                         flush_denormals, get_device, load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
-__all__ = ['EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'resolve_bf16', 'Trainer']
+__all__ = ['MODEL_CACHE_ENV', 'EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'resolve_bf16', 'Trainer',
+           'source_digest', 'cached_training']
 
 # %% ../nbs/12_train.ipynb #a1bb24c7
 class EMA:
@@ -371,3 +375,36 @@ class Trainer(_TrainerBatches, _TrainerLoop, _TrainerCheckpoints):
         return (f"Trainer({type(self.model).__name__}, step={self.step}/{self.max_steps}, n_data={self.n_data}, "
                 f"batch_size={self.batch_size}, lr={self.lr}, device={self.device}, bf16={self.bf16}, "
                 f"ema={self.ema_decay})")
+
+# %% ../nbs/12_train.ipynb #4599a045
+MODEL_CACHE_ENV = "CRL_NB_MODEL_CACHE"
+
+@functools.lru_cache(maxsize=1)
+def source_digest() -> str:
+    "A digest of the source files of the installed `crl_nb` (a cached model is reused only by the code that made it)."
+    import crl_nb
+    root = Path(crl_nb.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.py")): h.update(str(p.relative_to(root)).encode()); h.update(p.read_bytes())
+    return h.hexdigest()
+
+def cached_training(model: nn.Module, train: Callable[[], Any], pack: Callable[[Any], dict],
+                    unpack: Callable[[dict], Any], *data, **settings) -> tuple[Any, bool]:
+    """`train()`, which trains `model` in place and returns its result, or, when the folder named by the environment
+    variable `CRL_NB_MODEL_CACHE` holds the model trained from the same start, that model's weights and result.
+    The key: `model`'s initial weights and buffers, the arrays `data`, `settings`, `source_digest()`, torch's version,
+    the thread count. `pack(result)` is what is stored beside the weights (tensors, numbers, strings, lists, dicts)
+    and `unpack` rebuilds the result from it. Returns (result, whether it was reused)."""
+    folder = os.environ.get(MODEL_CACHE_ENV)
+    if not folder: return train(), False
+    about = repr((type(model).__name__, sorted(settings.items()), source_digest(), torch.__version__,
+                  torch.get_num_threads()))
+    key = content_key(*model.state_dict().values(), *data, np.frombuffer(about.encode(), np.uint8))
+    path = Path(folder) / f"{type(model).__name__}-{key}.pt"
+    if path.is_file():
+        state, _ = load_checkpoint(path)
+        model.load_state_dict(state["model"]); model.eval()
+        return unpack(state["result"]), True
+    result = train()
+    save_checkpoint(path, {"model": model.state_dict(), "result": pack(result)})
+    return result, False

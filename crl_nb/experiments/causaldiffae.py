@@ -19,9 +19,10 @@ from ..evaluation import (EvaluationConfig, build_setup, choice_record, choose, 
 from .config import (StudyConfig, StudyResult, TaskConfig, flag, fraction, int_at_least,
                                        non_negative, non_negative_int, numbers, one_of, optional, optional_numbers,
                                        positive, positive_int, setting, subset_of)
-from ..models.causaldiffae import CausalDiffAE, CausalDiffAEPipeline, save_model, train_causaldiffae
+from ..models.causaldiffae import (CausalDiffAE, CausalDiffAEPipeline, TrainResult, save_model,
+                                        train_causaldiffae)
 from ..nets import UNET_DEFAULTS, UNET_SIZES
-from ..train import resolve_bf16
+from ..train import cached_training, resolve_bf16
 
 # %% auto #0
 __all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
@@ -137,14 +138,26 @@ def build_model(cfg: CausalDiffAEConfig, task: CounterfactualTask, kind: str = "
                         mean_sparsity=cfg.mean_sparsity, mean_width=cfg.mean_width,
                         condition_residual=cfg.condition_residual).to(get_device(device))
 
+def _pack(res: TrainResult) -> dict:
+    return {"history": res.history, "seconds": res.seconds, "labelled": torch.as_tensor(res.labelled)}
+
 def _fit(cfg, model, task, name, steps, device, ckpt_dir, log, **kw):
+    """Train `model` (or, within one `crl-nb reproduce`, load the same model trained by an earlier study: see
+    `crl_nb.train.cached_training`); `model.training_reused` says which."""
     tr = task.index("train"); X, Y = task.x[tr], task.normalise(task.factors[tr])
-    res = train_causaldiffae(model, X, Y if model.kind != "diffae" else None, steps=steps, batch_size=cfg.batch_size,
-                             lr=cfg.lr, anneal=cfg.anneal, ema_decay=cfg.ema_decay, seed=cfg.seed, device=device,
-                             bf16=cfg.bf16, **kw)
+    Y_fit = Y if model.kind != "diffae" else None           # DiffAE trains without labels
+    train_kw = dict(steps=steps, batch_size=cfg.batch_size, lr=cfg.lr, anneal=cfg.anneal, ema_decay=cfg.ema_decay,
+                    seed=cfg.seed, device=device, bf16=cfg.bf16, **kw)
+    res, model.training_reused = cached_training(
+        model, lambda: train_causaldiffae(model, X, Y_fit, **train_kw), _pack,
+        lambda d: TrainResult(model, d["history"], d["seconds"], d["labelled"].numpy()), X, Y_fit,
+        **{**train_kw, "device": str(device), "config": model.config})
     if model.kind == "diffae": model.fit_probe(model.codes(X), Y)  # the direction an intervention moves the code along
     if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", task=task.name, steps=steps)
-    log(f"{name}: trained {steps} steps in {res.seconds:.0f}s (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
+    how = "loaded the model trained earlier in this reproduction from the same start, data and settings (" \
+        if model.training_reused else "trained "
+    log(f"{name}: {how}{steps} steps in {res.seconds:.0f}s" + (")" if model.training_reused else "")
+        + f" (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
     return res
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #21aa3683
@@ -200,6 +213,7 @@ def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, mod
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
         entry = {"train_seconds": sum(r.seconds for _, r in fits.values()), "history": res.history,
+                 "training_reused": any(m.training_reused for m, _ in fits.values()),
                  "n_params": sum(p.numel() for p in model.parameters()), "decoding": dec, **ev.entry()}
         if tried is not None: entry["validation"] = tried
         metrics["models"][kind], images[kind], models[kind] = entry, ev.images, model
