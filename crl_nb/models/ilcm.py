@@ -431,7 +431,9 @@ def _resume(path, meta: dict, step_loss, gens, gis) -> dict:
     state, saved = load_checkpoint(path)
     diff = [f"{k}={saved.get(k)!r} in the checkpoint but {v!r} here" for k, v in meta.items() if saved.get(k) != v]
     if diff: raise ValueError(f"checkpoint {path}: was written by a different run: " + "; ".join(diff))
-    step_loss.load_state_dict(state["loss_state"])
+    try: step_loss.load_state_dict(state["loss_state"])
+    except RuntimeError as e:
+        raise ValueError(f"checkpoint {path}: holds another model ({str(e).splitlines()[0][:160]})") from None
     for g, s in zip(gens, state["gens"]): g.set_state(s)
     for g, s in zip(gis, state["gis"]): g.set_state(s)
     return state
