@@ -22,6 +22,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'crl_nb.core._pool_init': ('core.html#_pool_init', 'crl_nb/core.py'),
                              'crl_nb.core.as_rng': ('core.html#as_rng', 'crl_nb/core.py'),
                              'crl_nb.core.atomic_write': ('core.html#atomic_write', 'crl_nb/core.py'),
+                             'crl_nb.core.changed_settings': ('core.html#changed_settings', 'crl_nb/core.py'),
                              'crl_nb.core.check_array': ('core.html#check_array', 'crl_nb/core.py'),
                              'crl_nb.core.check_int': ('core.html#check_int', 'crl_nb/core.py'),
                              'crl_nb.core.check_number': ('core.html#check_number', 'crl_nb/core.py'),

@@ -24,8 +24,9 @@ if TYPE_CHECKING: import torch  # imported where used: numpy-only modules (graph
 __all__ = ['CHECKPOINT_FORMAT', 'PROGRESS_FILE_ENV', 'THREAD_VARS', 'check_option', 'check_array', 'check_same_length',
            'check_int', 'check_number', 'get_device', 'single_thread', 'project_root', 'content_key',
            'denormals_flushed', 'flush_denormals', 'seed_everything', 'as_rng', 'optional_import', 'atomic_write',
-           'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'save_configured',
-           'load_configured', 'ProgressLog', 'progress_enabled', 'progress', 'pool_threads', 'parallel_map']
+           'write_text', 'write_json', 'CheckpointError', 'save_checkpoint', 'changed_settings', 'load_checkpoint',
+           'save_configured', 'load_configured', 'ProgressLog', 'progress_enabled', 'progress', 'pool_threads',
+           'parallel_map']
 
 # %% ../nbs/00_core.ipynb #9fd11665
 def _is_tensor(x) -> bool:
@@ -233,6 +234,11 @@ def save_checkpoint(path, state: dict, **meta) -> Path:
     payload = {"format": CHECKPOINT_FORMAT, "state": state, "meta": meta}
     with atomic_write(path, "wb") as f: torch.save(payload, f)
     return Path(path)
+
+def changed_settings(saved: dict, mine: dict, keys=None) -> list[str]:
+    "\"k=SAVED in the checkpoint but MINE here\" for each of `keys` (default: all of `mine`) where the two disagree."
+    return [f"{k}={saved.get(k)!r} in the checkpoint but {mine[k]!r} here" for k in (mine if keys is None else keys)
+            if saved.get(k) != mine[k]]
 
 def load_checkpoint(path, map_location="cpu") -> tuple[dict, dict]:
     "Load a checkpoint written by `save_checkpoint`; return `(state, meta)`. Never unpickles arbitrary objects."

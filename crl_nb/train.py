@@ -19,8 +19,8 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset, default_collate
 
-from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, content_key,
-                         flush_denormals, get_device, load_checkpoint, progress, save_checkpoint)
+from .core import (check_int, check_number, check_option, check_same_length, CheckpointError, changed_settings,
+                         content_key, flush_denormals, get_device, load_checkpoint, progress, save_checkpoint)
 
 # %% auto #0
 __all__ = ['MODEL_CACHE_ENV', 'EMA', 'TrainingDiverged', 'derive_seed', 'bf16_supported', 'resolve_bf16', 'Trainer',
@@ -307,8 +307,7 @@ class _TrainerCheckpoints:
         if missing:
             raise CheckpointError(f"checkpoint {path}: not a Trainer checkpoint (missing {', '.join(missing)})")
         mine = self.meta()
-        diff = [f"{k}={meta.get(k)!r} in the checkpoint but {mine[k]!r} here" for k in _MATCH_KEYS
-                if meta.get(k) != mine[k]]
+        diff = changed_settings(meta, mine, _MATCH_KEYS)
         if diff: raise ValueError(f"checkpoint {path}: was written with different settings: " + "; ".join(diff))
         self.load_state_dict(state)
         self.last_checkpoint, self._saved_step = path, self.step

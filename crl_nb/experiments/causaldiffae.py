@@ -154,10 +154,9 @@ def _fit(cfg, model, task, name, steps, device, ckpt_dir, log, **kw):
         **{**train_kw, "device": str(device), "config": model.config})
     if model.kind == "diffae": model.fit_probe(model.codes(X), Y)  # the direction an intervention moves the code along
     if ckpt_dir is not None: save_model(model, Path(ckpt_dir) / f"{name}.pt", task=task.name, steps=steps)
-    how = "loaded the model trained earlier in this reproduction from the same start, data and settings (" \
-        if model.training_reused else "trained "
-    log(f"{name}: {how}{steps} steps in {res.seconds:.0f}s" + (")" if model.training_reused else "")
-        + f" (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
+    how = "loaded from an earlier study of this reproduction, which trained it from the same start, data and " \
+        "settings:" if model.training_reused else "trained"
+    log(f"{name}: {how} {steps} steps in {res.seconds:.0f}s (final ε-MSE {np.mean(res.history['mse'][-50:]):.4f})")
     return res
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #21aa3683

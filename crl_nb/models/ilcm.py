@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
 
 from ..data.registry import SPLITS
-from ..core import (check_array, check_int, check_number, check_option, check_same_length, get_device,
-                         load_checkpoint, progress, save_checkpoint, single_thread)
+from ..core import (check_array, check_int, check_number, check_option, check_same_length, changed_settings,
+                         get_device, load_checkpoint, progress, save_checkpoint, single_thread)
 from ..core import flush_denormals as _flush_denormals
 from ..graphs import edge_precision_recall, shd
 from ..metrics import dci, mcc
@@ -429,7 +429,7 @@ def _check_finite(finite: list, first: int, schedule: Schedule, steps: int, who:
 def _resume(path, meta: dict, step_loss, gens, gis) -> dict:
     "Load a `_pair_loop` checkpoint into `step_loss` and the generators, after checking it was written by this run."
     state, saved = load_checkpoint(path)
-    diff = [f"{k}={saved.get(k)!r} in the checkpoint but {v!r} here" for k, v in meta.items() if saved.get(k) != v]
+    diff = changed_settings(saved, meta)
     if diff: raise ValueError(f"checkpoint {path}: was written by a different run: " + "; ".join(diff))
     try: step_loss.load_state_dict(state["loss_state"])
     except RuntimeError as e:
