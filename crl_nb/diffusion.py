@@ -15,7 +15,8 @@ from .core import check_option, progress
 
 # %% auto #0
 __all__ = ['NoiseSchedule', 'make_schedule', 'diffusion_loss', 'model_eps', 'ddim_timesteps', 'ddim_step', 'ddim_sample',
-           'ddim_invert', 'ddpm_sample', 'classifier_guidance', 'classifier_log_prob', 'gaussian_log_prob', 'cfg_eps']
+           'ddim_invert', 'ddpm_sample', 'ddpm_noise_maps', 'ddpm_replay', 'classifier_guidance', 'classifier_log_prob',
+           'gaussian_log_prob', 'cfg_eps']
 
 # %% ../nbs/10_diffusion.ipynb #e50dde53
 class NoiseSchedule:
@@ -194,6 +195,50 @@ def ddpm_sample(eps_fn: Callable, sched: NoiseSchedule, x_T: torch.Tensor, varia
         if t > 0:
             var = beta * (1 - ab_prev) / (1 - ab) if variance == "small" else beta
             x = x + math.sqrt(var) * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+    return x
+
+# %% ../nbs/10_diffusion.ipynb #50abaa50
+def _stochastic_step(sched: NoiseSchedule, eps, x_t, t: int, t_prev: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "(mean, σ) of the stochastic (η = 1) DDIM step t → t_prev; σ = 0 on the last step (t_prev = −1)."
+    ab, ab_prev = sched.alpha_bar(t, x_t), sched.alpha_bar(t_prev, x_t)
+    sigma = ((1 - ab_prev) / (1 - ab) * (1 - ab / ab_prev)).clamp(min=0).sqrt()
+    return ddim_step(sched, eps, x_t, t, t_prev, eta=1.0, noise=torch.zeros_like(x_t))[0], sigma
+
+def _grid(sched, steps, timesteps, t_start) -> torch.Tensor:
+    ts = _check_seq(sched, timesteps if timesteps is not None else ddim_timesteps(sched.T, steps))
+    if t_start is None: return ts
+    if not 0 <= t_start < sched.T: raise ValueError(f"t_start: must lie in [0, {sched.T - 1}], got {t_start}")
+    if t_start < ts[0]: raise ValueError(f"t_start: below the grid's first timestep {ts[0].item()}, got {t_start}")
+    return ts[ts <= t_start]
+
+def ddpm_noise_maps(eps_fn: Callable, sched: NoiseSchedule, x0: torch.Tensor, steps: int = 50, timesteps=None,
+                    t_start: int | None = None, generator=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Edit-friendly DDPM inversion of x0 (Huberman-Spiegelglas et al. 2024): independent draws x_t ~ q(x_t | x0) on
+    the grid (up to `t_start`), and the noise maps z (S, *x0.shape) with which `ddpm_replay` steps exactly through
+    them back to x0. Returns (the top draw, z, the timesteps used)."""
+    ts = _grid(sched, steps, timesteps, t_start)
+    xs = [x0] + [sched.q_sample(x0, int(t), torch.randn(x0.shape, generator=generator, device=x0.device,
+                                                         dtype=x0.dtype)) for t in ts]
+    prevs = [-1] + ts[:-1].tolist()
+    z = torch.empty((len(ts), *x0.shape), device=x0.device, dtype=x0.dtype)
+    for i, (t, t_prev) in enumerate(zip(ts.tolist(), prevs)):
+        eps = eps_fn(xs[i + 1], torch.full((len(x0),), t, dtype=torch.long, device=x0.device))
+        mean, sigma = _stochastic_step(sched, eps, xs[i + 1], t, t_prev)
+        z[i] = xs[i] - mean if t_prev < 0 else (xs[i] - mean) / sigma
+    return xs[-1], z, ts
+
+def ddpm_replay(eps_fn: Callable, sched: NoiseSchedule, x_top: torch.Tensor, z: torch.Tensor, timesteps,
+                show_progress: bool = False) -> torch.Tensor:
+    "The stochastic sampler from `x_top` down the `timesteps` of `ddpm_noise_maps`, with its noise maps `z`."
+    ts = _check_seq(sched, timesteps)
+    if tuple(z.shape) != (len(ts), *x_top.shape):
+        raise ValueError(f"z: expected noise maps of shape {(len(ts), *x_top.shape)}, got {tuple(z.shape)}")
+    x, prevs = x_top, [-1] + ts[:-1].tolist()
+    for i in progress(range(len(ts) - 1, -1, -1), desc="DDPM replay", disable=not show_progress):
+        t, t_prev = int(ts[i]), prevs[i]
+        eps = eps_fn(x, torch.full((len(x),), t, dtype=torch.long, device=x.device))
+        mean, sigma = _stochastic_step(sched, eps, x, t, t_prev)
+        x = mean + (z[i] if t_prev < 0 else sigma * z[i])
     return x
 
 # %% ../nbs/10_diffusion.ipynb #0cd90ae4

@@ -73,6 +73,11 @@ class CausalDiffAEConfig(TaskConfig):
     ddim_steps: int = setting(20, "respaced DDIM steps of abduction and decoding", positive_int)
     ddim_choices: tuple = setting((), "DDIM step counts tried on the validation plan (empty: ddim_steps alone)",
                                   optional_numbers(low=1.0))
+    abductions: tuple = setting(("inversion",), "abductions tried on the validation plan: DDIM inversion, the noise "
+                                "maps of edit-friendly DDPM inversion (ddpm)", subset_of("inversion", "ddpm"))
+    ddpm_steps: int = setting(50, "with ddpm among the abductions: the steps of its noise maps", positive_int)
+    ddpm_t_starts: tuple = setting((999.0,), "with ddpm among the abductions: the timesteps its noise maps start "
+                                   "from, tried on the validation plan", numbers())
     residual_masks: tuple = setting((0.0,), "residual-mask thresholds τ tried on the validation plan (0: no mask; "
                                     "fixed-residual decoders only)", numbers(increasing=True))
     n_val: int = setting(100, "validation images on which the decoding settings are chosen", positive_int)
@@ -97,6 +102,8 @@ class CausalDiffAEConfig(TaskConfig):
         resolve_bf16(self.bf16, self.device)     # refuses bf16=True on a device without native bfloat16
         if any(float(s) != int(s) for s in self.ddim_choices):
             raise ValueError(f"ddim_choices: expected whole numbers of steps, got {self.ddim_choices}")
+        if any(float(t) != int(t) or t >= self.T for t in self.ddpm_t_starts):
+            raise ValueError(f"ddpm_t_starts: expected whole timesteps below T = {self.T}, got {self.ddpm_t_starts}")
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #877ada9b
 # the scenes' decoder, smoke and quick
@@ -113,7 +120,9 @@ CausalDiffAEConfig.PROFILES = {
     "paper": dict(steps=6000, weak_steps=6000, batch_size=64, lr=2e-4, decoder="paper", n_test=500,
                   measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
-    "morphomnist": {"smoke": dict(n=200), "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50)),
+    "morphomnist": {"smoke": dict(n=200, abductions=("inversion", "ddpm"), ddpm_steps=4),
+                    "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50),
+                                  abductions=("inversion", "ddpm"), ddpm_steps=25, ddpm_t_starts=(999, 799)),
                     "paper": dict(n=5000)},
     "pendulum": {"smoke": dict(size=16, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
                                **_ADDITIVE),
@@ -168,25 +177,44 @@ def _record(cfg: CausalDiffAEConfig, device) -> dict:
     return {**cfg.to_dict(), "unet": {**UNET_DEFAULTS, **UNET_SIZES[cfg.decoder]},
             "weak_steps": cfg.weak_steps or cfg.steps, "device": str(device)}
 
+def _abductions(cfg) -> list[dict]:
+    """The abductions tried: DDIM inversion at each step count, the DDPM noise maps from each start (the key
+    "abduction" only when both kinds are tried, so that inversion-only records keep their layout)."""
+    both = len(cfg.abductions) > 1
+    out = [{**({"abduction": "inversion"} if both else {}), "ddim_steps": int(s)}
+           for s in (cfg.ddim_choices or (cfg.ddim_steps,))] if "inversion" in cfg.abductions else []
+    return out + [{"abduction": "ddpm", "ddim_steps": cfg.ddpm_steps, "t_start": int(t)}
+                  for t in cfg.ddpm_t_starts] * ("ddpm" in cfg.abductions)
+
+def _pipeline(cfg, model, g: dict, shared=None) -> CausalDiffAEPipeline:
+    "The pipeline of decoding setting `g` (an entry of `_decoding`'s grid)."
+    return CausalDiffAEPipeline(model, g.get("abduction", "inversion"), g["ddim_steps"], 1.0, cfg.seed, shared=shared,
+                                residual_mask=g["residual_mask"], t_start=g.get("t_start"))
+
+def _label(g: dict) -> str:
+    "A decoding setting in words, as the run log and the records name it."
+    ddpm = g.get("abduction") == "ddpm"
+    how = f"ddpm {g['ddim_steps']} from t = {g['t_start']}" if ddpm else f"ddim {g['ddim_steps']}"
+    penalty = f"penalty {g['mean_sparsity']:g}, " if "mean_sparsity" in g else ""
+    return f"{penalty}{how}, mask {g['residual_mask']:g}"
+
 def _decoding(cfg, models: dict, val, log, name) -> tuple[dict, dict | None]:
-    """The model {mean-image penalty: model} and decoding settings (DDIM steps, residual mask) with the lowest pixel
-    error on the validation setup `val`, and the record of every candidate tried (None when there is only one)."""
-    grid = [{**({"mean_sparsity": float(w)} if len(models) > 1 else {}), "ddim_steps": int(s),
-             "residual_mask": float(t)} for w, m in models.items() for s in (cfg.ddim_choices or (cfg.ddim_steps,))
+    """The model {mean-image penalty: model} and decoding settings (abduction, steps, residual mask) with the lowest
+    pixel error on the validation setup `val`, and the record of every candidate tried (None when there is only
+    one)."""
+    grid = [{**({"mean_sparsity": float(w)} if len(models) > 1 else {}), **a, "residual_mask": float(t)}
+            for w, m in models.items() for a in _abductions(cfg)
             for t in (cfg.residual_masks if m.fixed_residual else (0.0,))]
     if len(grid) == 1: return grid[0], None
-    label = lambda g: (f"penalty {g['mean_sparsity']:g}, " if "mean_sparsity" in g else "") + \
-        f"ddim {g['ddim_steps']}, mask {g['residual_mask']:g}"
     of = lambda g: g.get("mean_sparsity", cfg.mean_sparsity)
-    shared = {(of(g), g["ddim_steps"]): {} for g in grid}   # one abduction per model and step count serves every mask
-    cands = {label(g): CausalDiffAEPipeline(models[of(g)], "inversion", g["ddim_steps"], 1.0, cfg.seed,
-                                            shared=shared[(of(g), g["ddim_steps"])], residual_mask=g["residual_mask"])
-             for g in grid}
+    key = lambda g: (of(g), g.get("abduction"), g["ddim_steps"], g.get("t_start"))
+    shared = {key(g): {} for g in grid}       # one abduction per model and abduction setting serves every mask
+    cands = {_label(g): _pipeline(cfg, models[of(g)], g, shared[key(g)]) for g in grid}
     best, tried = choose(cands, val)
-    chosen = {label(g): g for g in grid}[best]
+    chosen = {_label(g): g for g in grid}[best]
     log(f"{name}: decoding chosen on {val.n_test} validation images: {best} "
         f"(pixel MAE {tried[best]['pixel_mae_mean']:.2f}; tried {len(grid)})")
-    return chosen, choice_record(val, chosen, [{**g, **tried[label(g)]} for g in grid])
+    return chosen, choice_record(val, chosen, [{**g, **tried[_label(g)]} for g in grid])
 
 def _trained(cfg, task, kind, device, ckpt_dir, log) -> dict:
     """{mean-image penalty: (model, training result)} of `kind`: one per weight of `mean_sparsities` for CausalDiffAE
@@ -207,8 +235,7 @@ def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, mod
         fits = _trained(cfg, task, kind, device, ckpt_dir, log)
         dec, tried = _decoding(cfg, {w: m for w, (m, _) in fits.items()}, val, log, kind)
         model, res = fits[dec.get("mean_sparsity", next(iter(fits)))]
-        ev = evaluate(CausalDiffAEPipeline(model, "inversion", dec["ddim_steps"], 1.0, cfg.seed,
-                                           residual_mask=dec["residual_mask"]), setup,
+        ev = evaluate(_pipeline(cfg, model, dec), setup,
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
         entry = {"train_seconds": sum(r.seconds for _, r in fits.values()), "history": res.history,

@@ -87,13 +87,14 @@ DiffSCMConfig.DATASET_PROFILES = {
 def causaldiffae_config(cfg: DiffSCMConfig) -> CausalDiffAEConfig:
     """The CausalDiffAE study that Diff-SCM is compared with on Morpho-MNIST: the same data, UNet, steps, batch,
     learning rate and test plan, with DiffAE as the only baseline (the weakly supervised variant and the noising
-    comparison are the CausalDiffAE study's)."""
+    comparison are the CausalDiffAE study's). The decodings tried on validation images are that study's own at the
+    profile."""
     if cfg.dataset != "morphomnist":
         raise ValueError(f"dataset: the comparison runs on morphomnist, got {cfg.dataset!r}")
-    shared = ("profile", "seed", "device", "n", "steps", "batch_size", "lr", "decoder", "encoder_width", "ddim_steps",
+    shared = ("seed", "device", "n", "steps", "batch_size", "lr", "decoder", "encoder_width", "ddim_steps",
               "n_test", "measurer_steps", "n_composition", "n_images", "bf16")
-    return CausalDiffAEConfig(dataset="morphomnist", baselines=("diffae",), weak_fraction=None, noising=False,
-                              **{k: getattr(cfg, k) for k in shared}).checked()
+    return CausalDiffAEConfig.resolve("morphomnist", cfg.profile, baselines=("diffae",), weak_fraction=None,
+                                      noising=False, **{k: getattr(cfg, k) for k in shared})
 
 # %% ../../nbs/63_diffscm_study.ipynb #7049b93a
 def _monotone(values, increasing: bool = True) -> bool:

@@ -18,7 +18,8 @@ import torch.nn.functional as F
 
 from ..core import (check_int, check_number, check_option, CheckpointError, content_key, get_device,
                          load_configured, save_configured)
-from ..diffusion import cfg_eps, ddim_invert, ddim_sample, ddim_timesteps, make_schedule, model_eps
+from ..diffusion import (cfg_eps, ddim_invert, ddim_sample, ddim_timesteps, ddpm_noise_maps, ddpm_replay,
+                             make_schedule, model_eps)
 from ..graphs import check_dag, parents, topological_order
 from .causal_layers import CausalLayer, LabelledLatents, gamma_at, gaussian_kl
 from ..nets import (AdditiveDecoder, Conditioned, ConvEncoder, UNET_DEFAULTS, UNet, coordinate_maps,
@@ -26,9 +27,9 @@ from ..nets import (AdditiveDecoder, Conditioned, ConvEncoder, UNET_DEFAULTS, UN
 from ..train import Trainer
 
 # %% auto #0
-__all__ = ['KINDS', 'SpatialConditionDecoder', 'PartMapDecoder', 'AdditiveMeanDecoder', 'CausalDiffAE', 'TrainResult',
-           'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual', 'residual_keep',
-           'CausalDiffAEPipeline', 'save_model', 'load_model']
+__all__ = ['KINDS', 'ABDUCTIONS', 'SpatialConditionDecoder', 'PartMapDecoder', 'AdditiveMeanDecoder', 'CausalDiffAE',
+           'TrainResult', 'train_causaldiffae', 'Abduction', 'abduct', 'intervene', 'decode', 'counterfactual',
+           'residual_keep', 'CausalDiffAEPipeline', 'save_model', 'load_model']
 
 # %% ../../nbs/34_causaldiffae.ipynb #5a062e5d
 def _batch_size(cond, cond_mask, B: int | None) -> int:
@@ -405,6 +406,8 @@ def train_causaldiffae(model: CausalDiffAE, x, y=None, steps: int = 1000, batch_
     return TrainResult(model, {"loss": list(history["loss"]), **parts_log}, time.perf_counter() - t0, labelled)
 
 # %% ../../nbs/34_causaldiffae.ipynb #ba9bb6b7
+ABDUCTIONS = ("inversion", "noising", "ddpm")
+
 class Abduction(NamedTuple):
     x_T: torch.Tensor
     timesteps: torch.Tensor
@@ -412,13 +415,14 @@ class Abduction(NamedTuple):
     exogenous: torch.Tensor     # u (causal), the semantic code (diffae) or the labels (label)
     # the decoded residual, kept when it does not depend on the condition (see `counterfactual`)
     residual: torch.Tensor | None = None
+    noise: torch.Tensor | None = None    # the edit-friendly noise maps (abduction="ddpm"), one per step
 
 @torch.no_grad()
 def abduct(model: CausalDiffAE, x, y=None, abduction: str = "inversion", steps: int = 20, t_start: int | None = None,
            generator=None) -> Abduction:
-    """Abduction: the exogenous code and the factual condition from the encoder, x_T by DDIM inversion or by forward
-    noising."""
-    check_option(abduction, "abduction", ["inversion", "noising"])
+    """Abduction: the exogenous code and the factual condition from the encoder; x_T by DDIM inversion, by forward
+    noising, or with the noise maps of edit-friendly DDPM inversion ("ddpm", from `t_start`)."""
+    check_option(abduction, "abduction", ABDUCTIONS)
     model.eval()
     x0 = model.images(x)
     if model.kind == "causal": cond = model.encode(x0)[0]; exo = model.causal.abduct(cond)[0]
@@ -427,6 +431,10 @@ def abduct(model: CausalDiffAE, x, y=None, abduction: str = "inversion", steps: 
     ts = ddim_timesteps(model.sched.T, check_int(steps, "steps"))
     if abduction == "inversion":
         x_T, ts = ddim_invert(model_eps(model.unet, cond), model.sched, x0 - model.offset(cond), timesteps=ts)
+    elif abduction == "ddpm":
+        x_T, noise, ts = ddpm_noise_maps(model_eps(model.unet, cond), model.sched, x0 - model.offset(cond),
+                                         timesteps=ts, t_start=t_start, generator=generator)
+        return Abduction(x_T, ts, cond, exo, noise=noise)
     else:
         t_start = model.sched.T - 1 if t_start is None else check_int(t_start, "t_start", low=0)
         if t_start >= model.sched.T: raise ValueError(f"t_start: must be < T = {model.sched.T}, got {t_start}")
@@ -448,13 +456,17 @@ def intervene(model: CausalDiffAE, ab: Abduction, do=None) -> torch.Tensor:
 
 @torch.no_grad()
 def decode(model: CausalDiffAE, x_T, cond, timesteps, omega: float = 1.0,
-           clip_x0: float | None = None) -> torch.Tensor:
+           clip_x0: float | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
     """DDIM (η = 0) from x_T over `timesteps` under `cond`; ω ≠ 1 uses classifier-free guidance with the learned null
     condition. With `additive_mean`, x_T is the residual's and μ(cond) (guided by ω) is added to the decoded residual.
     `clip_x0`: clip each step's x̂₀ to [−clip_x0, clip_x0] (improved-diffusion's `clip_denoised`). Off by default:
-    after DDIM inversion, clipping breaks the exact inverse map and the decoded image drifts far from the input."""
+    after DDIM inversion, clipping breaks the exact inverse map and the decoded image drifts far from the input.
+    `noise`: the maps of `abduction="ddpm"`; the stochastic sampler replays them instead of DDIM."""
     model.eval()
     eps = model_eps(model.unet, cond) if omega == 1.0 else cfg_eps(model.unet, cond, float(omega))
+    if noise is not None:
+        if clip_x0 is not None: raise ValueError("clip_x0: not available with the DDPM noise maps")
+        return ddpm_replay(eps, model.sched, x_T, noise, timesteps) + model.offset(cond, omega)
     return ddim_sample(eps, model.sched, x_T, timesteps=timesteps, clip_x0=clip_x0) + model.offset(cond, omega)
 
 def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "inversion", steps: int = 20,
@@ -482,12 +494,13 @@ def counterfactual(model: CausalDiffAE, x, do=None, y=None, abduction: str = "in
         # the decoded residual is the same for every condition and ω: decode it once
         if model.fixed_residual and clip_x0 is None:
             if ab.residual is None:
-                ab = ab._replace(residual=decode(model, ab.x_T, ab.cond, ab.timesteps) - model.offset(ab.cond))
+                ab = ab._replace(residual=decode(model, ab.x_T, ab.cond, ab.timesteps, noise=ab.noise)
+                                 - model.offset(ab.cond))
                 if abductions is not None: abductions[b] = ab
             mu = model.offset(cond, omega)
             keep = residual_keep(model.offset(ab.cond, omega), mu, residual_mask) if residual_mask else 1.0
             out.append(to_uint8(ab.residual * keep + mu))
-        else: out.append(to_uint8(decode(model, ab.x_T, cond, ab.timesteps, omega, clip_x0)))
+        else: out.append(to_uint8(decode(model, ab.x_T, cond, ab.timesteps, omega, clip_x0, ab.noise)))
     return np.concatenate(out)
 
 # %% ../../nbs/34_causaldiffae.ipynb #aea19d0f
@@ -503,10 +516,10 @@ class CausalDiffAEPipeline:
     """A CausalDiffAE model with one counterfactual recipe: the `codes` / `counterfactual` interface of
     `crl_nb.evaluation`."""
     def __init__(self, model: CausalDiffAE, abduction: str = "inversion", steps: int = 20, omega: float = 1.0,
-                 seed: int = 0, shared: dict | None = None, residual_mask: float = 0.0):
+                 seed: int = 0, shared: dict | None = None, residual_mask: float = 0.0, t_start: int | None = None):
         self.model, self.abduction, self.steps, self.omega, self.seed = (
-            model, check_option(abduction, "abduction", ["inversion", "noising"]), check_int(steps, "steps"),
-            float(omega), seed)
+            model, check_option(abduction, "abduction", ABDUCTIONS), check_int(steps, "steps"), float(omega), seed)
+        self.t_start = None if t_start is None else check_int(t_start, "t_start", low=0)
         self.residual_mask = float(residual_mask)
         self.cache = ({"key": None, "abductions": None} if shared is None
                       else shared.setdefault("abductions_of", {"key": None, "abductions": None}))
@@ -520,8 +533,8 @@ class CausalDiffAEPipeline:
         if self.cache["key"] != key: self.cache.update(key=key, abductions=[])
         g = torch.Generator(device=self.model.device).manual_seed(self.seed)
         return counterfactual(self.model, x, do or {}, y=y, abduction=self.abduction, steps=self.steps,
-                              omega=self.omega, generator=g, abductions=self.cache["abductions"],
-                              residual_mask=self.residual_mask)
+                              t_start=self.t_start, omega=self.omega, generator=g,
+                              abductions=self.cache["abductions"], residual_mask=self.residual_mask)
 
 # %% ../../nbs/34_causaldiffae.ipynb #a0085f31
 def save_model(model: CausalDiffAE, path, **meta):
