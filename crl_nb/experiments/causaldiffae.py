@@ -25,8 +25,8 @@ from ..nets import UNET_DEFAULTS, UNET_SIZES
 from ..train import cached_training, resolve_bf16
 
 # %% auto #0
-__all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'run', 'study_record', 'histories',
-           'plot_training_curves', 'plot_omega_sweep']
+__all__ = ['NAMES', 'CausalDiffAEConfig', 'load_study_task', 'build_model', 'decoding_pipeline', 'run', 'study_record',
+           'histories', 'plot_training_curves', 'plot_omega_sweep']
 
 # %% ../../nbs/61_causaldiffae_study.ipynb #89e6c2d8
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ CausalDiffAEConfig.PROFILES = {
                   measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
     "morphomnist": {"smoke": dict(n=200, abductions=("inversion", "ddpm"), ddpm_steps=4),
-                    "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(10, 20, 50),
-                                  abductions=("inversion", "ddpm"), ddpm_steps=25, ddpm_t_starts=(999, 799)),
+                    "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(20, 50),
+                                  abductions=("inversion", "ddpm"), ddpm_steps=25, ddpm_t_starts=(799,)),
                     "paper": dict(n=5000)},
     "pendulum": {"smoke": dict(size=16, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
                                **_ADDITIVE),
@@ -178,16 +178,15 @@ def _record(cfg: CausalDiffAEConfig, device) -> dict:
             "weak_steps": cfg.weak_steps or cfg.steps, "device": str(device)}
 
 def _abductions(cfg) -> list[dict]:
-    """The abductions tried: DDIM inversion at each step count, the DDPM noise maps from each start (the key
-    "abduction" only when both kinds are tried, so that inversion-only records keep their layout)."""
-    both = len(cfg.abductions) > 1
+    "The abductions tried on validation images: DDIM inversion at each step count, DDPM noise maps from each start."
+    both = len(cfg.abductions) > 1     # the key "abduction" only when both kinds are tried
     out = [{**({"abduction": "inversion"} if both else {}), "ddim_steps": int(s)}
            for s in (cfg.ddim_choices or (cfg.ddim_steps,))] if "inversion" in cfg.abductions else []
     return out + [{"abduction": "ddpm", "ddim_steps": cfg.ddpm_steps, "t_start": int(t)}
                   for t in cfg.ddpm_t_starts] * ("ddpm" in cfg.abductions)
 
-def _pipeline(cfg, model, g: dict, shared=None) -> CausalDiffAEPipeline:
-    "The pipeline of decoding setting `g` (an entry of `_decoding`'s grid)."
+def decoding_pipeline(cfg, model, g: dict, shared=None) -> CausalDiffAEPipeline:
+    "The pipeline of a decoding setting `g` (an entry of a run's `decoding` or of its `validation.tried`)."
     return CausalDiffAEPipeline(model, g.get("abduction", "inversion"), g["ddim_steps"], 1.0, cfg.seed, shared=shared,
                                 residual_mask=g["residual_mask"], t_start=g.get("t_start"))
 
@@ -209,7 +208,7 @@ def _decoding(cfg, models: dict, val, log, name) -> tuple[dict, dict | None]:
     of = lambda g: g.get("mean_sparsity", cfg.mean_sparsity)
     key = lambda g: (of(g), g.get("abduction"), g["ddim_steps"], g.get("t_start"))
     shared = {key(g): {} for g in grid}       # one abduction per model and abduction setting serves every mask
-    cands = {_label(g): _pipeline(cfg, models[of(g)], g, shared[key(g)]) for g in grid}
+    cands = {_label(g): decoding_pipeline(cfg, models[of(g)], g, shared[key(g)]) for g in grid}
     best, tried = choose(cands, val)
     chosen = {_label(g): g for g in grid}[best]
     log(f"{name}: decoding chosen on {val.n_test} validation images: {best} "
@@ -235,7 +234,7 @@ def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, mod
         fits = _trained(cfg, task, kind, device, ckpt_dir, log)
         dec, tried = _decoding(cfg, {w: m for w, (m, _) in fits.items()}, val, log, kind)
         model, res = fits[dec.get("mean_sparsity", next(iter(fits)))]
-        ev = evaluate(_pipeline(cfg, model, dec), setup,
+        ev = evaluate(decoding_pipeline(cfg, model, dec), setup,
                       EvaluationConfig(n_composition=cfg.n_composition, reversibility=kind in cfg.reversibility_models,
                                        dci=kind != "label", n_images=k))
         entry = {"train_seconds": sum(r.seconds for _, r in fits.values()), "history": res.history,
@@ -252,15 +251,16 @@ def _compared(cfg, task, setup, val, device, ckpt_dir, log, metrics, images, mod
 _ABDUCTION_KEYS = ("effectiveness", "effectiveness_mean", "pixel_mae", "pixel_mae_mean", "composition", "consistent")
 
 def _noising(cfg, setup, log, metrics, images, models):
-    "CausalDiffAE again, with abduction by forward noising instead of DDIM inversion."
+    "CausalDiffAE again, with abduction by forward noising instead of the abduction chosen on validation images."
     ev = evaluate(CausalDiffAEPipeline(models["causal"], "noising", cfg.ddim_steps, 1.0, cfg.seed), setup,
                   EvaluationConfig(n_composition=cfg.n_composition, reversibility=False, dci=False,
                                    n_images=min(cfg.n_images, cfg.n_test)))
     images["causal_noising"] = ev.images
     inv = metrics["models"]["causal"]
-    metrics["abduction"] = {"inversion": {k: inv[k] for k in _ABDUCTION_KEYS if k in inv},
+    chosen = inv["decoding"].get("abduction", "inversion")
+    metrics["abduction"] = {chosen: {k: inv[k] for k in _ABDUCTION_KEYS if k in inv},
                             "noising": {k: ev.scores[k] for k in _ABDUCTION_KEYS if k in ev.scores}}
-    log(f"abduction: inversion {inv['effectiveness_mean']:.3f} / {inv['pixel_mae_mean']:.1f} px; "
+    log(f"abduction: {chosen} {inv['effectiveness_mean']:.3f} / {inv['pixel_mae_mean']:.1f} px; "
         f"noising {ev.scores['effectiveness_mean']:.3f} / {ev.scores['pixel_mae_mean']:.1f} px")
 
 def _weak(cfg, task, setup, device, ckpt_dir, log, metrics, images, models):

@@ -210,8 +210,11 @@ def diffscm_validation(run: dict) -> dict:
     return {float(r["scale"]): r for r in get_path(run["metrics"], "diffscm.validation.tried") or []}
 
 def model_entry(run: dict, key: str) -> tuple[dict | None, str]:
-    "The scored entry of model `key` in a run's metrics, and a note (Diff-SCM: the guidance scale it was scored at)."
+    """The scored entry of model `key` in a run's metrics, and a note: Diff-SCM's guidance scale, or the DDPM noise
+    maps where a model's decoding chose them."""
     e = run["metrics"].get(key)
+    if e is not None and get_path(e, "decoding.abduction") == "ddpm":
+        return e, f"DDPM noise maps from t = {e['decoding']['t_start']}, chosen on validation images"
     if key != "diffscm" or e is None: return e, ""
     if "effectiveness_mean" not in e: return None, ""   # a sweep without one scored scale
     return e, f"s = {e['scale']:g}, chosen on validation images"
