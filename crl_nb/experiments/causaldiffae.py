@@ -121,7 +121,7 @@ CausalDiffAEConfig.PROFILES = {
                   measurer_steps=3000, ddim_steps=50, omegas=(0.0, 1.0, 1.5, 2.0, 3.0), n_omega=200, n_composition=64)}
 CausalDiffAEConfig.DATASET_PROFILES = {
     "morphomnist": {"smoke": dict(n=200, abductions=("inversion", "ddpm"), ddpm_steps=4),
-                    "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(20, 50),
+                    "quick": dict(n=2000, steps=1000, weak_steps=500, ddim_choices=(20,),
                                   abductions=("inversion", "ddpm"), ddpm_steps=25, ddpm_t_starts=(799,)),
                     "paper": dict(n=5000)},
     "pendulum": {"smoke": dict(size=16, mode="random", n=300, residual_masks=(0.0, 0.1), mean_sparsities=(0.01, 0.05),
