@@ -278,6 +278,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                'crl_nb/diffusion.py'),
                                   'crl_nb.diffusion._as_timesteps': ('diffusion.html#_as_timesteps', 'crl_nb/diffusion.py'),
                                   'crl_nb.diffusion._check_seq': ('diffusion.html#_check_seq', 'crl_nb/diffusion.py'),
+                                  'crl_nb.diffusion._ddim_sigma': ('diffusion.html#_ddim_sigma', 'crl_nb/diffusion.py'),
                                   'crl_nb.diffusion._grid': ('diffusion.html#_grid', 'crl_nb/diffusion.py'),
                                   'crl_nb.diffusion._stochastic_step': ('diffusion.html#_stochastic_step', 'crl_nb/diffusion.py'),
                                   'crl_nb.diffusion.cfg_eps': ('diffusion.html#cfg_eps', 'crl_nb/diffusion.py'),

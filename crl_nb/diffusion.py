@@ -133,6 +133,10 @@ def _check_seq(sched, timesteps):
                          f"got {ts.tolist()[:8]}...")
     return ts
 
+def _ddim_sigma(ab, ab_prev, eta: float) -> torch.Tensor:
+    "σ of the DDIM step between levels of ᾱ `ab` and `ab_prev` (η = 1: the DDPM posterior's; 0 on the last step)."
+    return eta * ((1 - ab_prev) / (1 - ab) * (1 - ab / ab_prev)).clamp(min=0).sqrt()
+
 def ddim_step(sched: NoiseSchedule, eps: torch.Tensor, x_t: torch.Tensor, t: int, t_prev: int, eta: float = 0.0,
               noise: torch.Tensor | None = None, generator=None,
               clip_x0: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -142,7 +146,7 @@ def ddim_step(sched: NoiseSchedule, eps: torch.Tensor, x_t: torch.Tensor, t: int
     x0 = (x_t - (1 - ab).sqrt() * eps) / ab.sqrt()
     if clip_x0 is not None:
         x0 = x0.clamp(-clip_x0, clip_x0); eps = (x_t - ab.sqrt() * x0) / (1 - ab).sqrt()
-    sigma = eta * ((1 - ab_prev) / (1 - ab) * (1 - ab / ab_prev)).clamp(min=0).sqrt()
+    sigma = _ddim_sigma(ab, ab_prev, eta)
     x_prev = ab_prev.sqrt() * x0 + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
     if eta > 0:
         if noise is None: noise = torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
@@ -201,8 +205,8 @@ def ddpm_sample(eps_fn: Callable, sched: NoiseSchedule, x_T: torch.Tensor, varia
 def _stochastic_step(sched: NoiseSchedule, eps, x_t, t: int, t_prev: int) -> tuple[torch.Tensor, torch.Tensor]:
     "(mean, σ) of the stochastic (η = 1) DDIM step t → t_prev; σ = 0 on the last step (t_prev = −1)."
     ab, ab_prev = sched.alpha_bar(t, x_t), sched.alpha_bar(t_prev, x_t)
-    sigma = ((1 - ab_prev) / (1 - ab) * (1 - ab / ab_prev)).clamp(min=0).sqrt()
-    return ddim_step(sched, eps, x_t, t, t_prev, eta=1.0, noise=torch.zeros_like(x_t))[0], sigma
+    mean = ddim_step(sched, eps, x_t, t, t_prev, eta=1.0, noise=torch.zeros_like(x_t))[0]
+    return mean, _ddim_sigma(ab, ab_prev, 1.0)
 
 def _grid(sched, steps, timesteps, t_start) -> torch.Tensor:
     ts = _check_seq(sched, timesteps if timesteps is not None else ddim_timesteps(sched.T, steps))
